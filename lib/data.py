@@ -1,0 +1,214 @@
+"""Reading, typing and validating the datasets.
+
+Two entry points:
+- :func:`coerce_frame` turns raw text columns (a CSV source, an upload) into the typed frame a
+  schema expects, reporting every value it cannot convert instead of raising;
+- :func:`load_dataset` reads one embedded Parquet file and validates it, raising
+  :class:`DatasetError` with a message that names the file and what is wrong.
+
+Problems are always reported as a frame with the columns of :data:`PROBLEM_COLUMNS`, one row per
+(row, column) problem, so that the app can show and download them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.errors as pa_errors
+import pyarrow as pa_arrow
+import pyarrow.parquet as pq
+
+from lib import config
+from lib.schemas import LIST_COLUMNS, schema_for
+
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
+LIST_SEPARATOR = ";"
+
+
+@dataclass
+class DatasetError(Exception):
+    """A dataset that cannot be used, with a message fit to show a user."""
+
+    file: str
+    message: str
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
+
+    def __str__(self) -> str:  # pragma: no cover - exercised through messages in tests
+        return f"{self.file}: {self.message}"
+
+
+def empty_problems() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
+
+
+def _column_kind(dtype) -> str:
+    text = str(dtype).lower()
+    if "int" in text:
+        return "int"
+    if "float" in text:
+        return "float"
+    if text in {"object"}:
+        return "list"
+    return "text"
+
+
+def split_list(values: pd.Series) -> pd.Series:
+    """``"a; b;;c"`` -> ``["a", "b", "c"]``; empty or missing -> ``[]``."""
+    text = values.astype("string").fillna("")
+    return text.str.split(LIST_SEPARATOR).map(lambda parts: [p.strip() for p in parts if p.strip()])
+
+
+def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Type the text columns of ``raw`` for dataset ``name``.
+
+    Returns the typed frame (same index as ``raw``; unconvertible values become missing) and a
+    problems frame naming every value that could not be converted. Columns the schema does not
+    know are dropped; missing columns are added empty (the schema then reports them if required).
+    """
+    schema = schema_for(name)
+    problems = []
+    out = pd.DataFrame(index=raw.index)
+    list_columns = LIST_COLUMNS.get(name, ())
+    for column, spec in schema.columns.items():
+        if column in raw.columns:
+            values = raw[column]
+        else:
+            values = pd.Series(pd.NA, index=raw.index, dtype="object")
+        if column in list_columns:
+            out[column] = values if values.map(lambda v: isinstance(v, (list, np.ndarray))).all() \
+                else split_list(values)
+            out[column] = out[column].map(lambda v: [str(x) for x in v])
+            continue
+        text = values.astype("string").str.strip()
+        text = text.mask(text == "")
+        kind = _column_kind(spec.dtype)
+        if kind in {"int", "float"}:
+            numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+            bad = text.notna() & numbers.isna()
+            if kind == "int":
+                fractional = numbers.notna() & (numbers != np.floor(numbers))
+                bad |= fractional
+                numbers = numbers.mask(fractional)
+                out[column] = numbers.astype("Int64")
+            else:
+                out[column] = numbers.astype("float64")
+            if bad.any():
+                problems.append(pd.DataFrame({
+                    "file": file,
+                    "row": raw.index[bad] + 1,
+                    "column": column,
+                    "value": text[bad].astype(str).to_numpy(),
+                    "reason": "not a whole number" if kind == "int" else "not a number",
+                }))
+        else:
+            out[column] = text.astype("str")
+    typed = out
+    problem_frame = pd.concat(problems, ignore_index=True) if problems else empty_problems()
+    return typed, problem_frame
+
+
+def schema_problems(error: pa_errors.SchemaErrors, file: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per failing (row, column) from a lazy pandera validation."""
+    cases = error.failure_cases.copy()
+    index = pd.to_numeric(cases.get("index"), errors="coerce")
+    rows = index + 1  # 1-based data row, header not counted
+    columns = cases["column"].fillna("(table)").astype(str)
+    reasons = cases["check"].astype(str).map(_plain_reason)
+    return pd.DataFrame({
+        "file": file,
+        "row": rows.astype("Int64"),
+        "column": columns,
+        "value": cases["failure_case"].astype(str),
+        "reason": reasons,
+    })[PROBLEM_COLUMNS]
+
+
+def _plain_reason(check: str) -> str:
+    """Pandera check names into words a user understands."""
+    replacements = {
+        "not_nullable": "required value is missing",
+        "field_uniqueness": "duplicate id",
+        "column_in_dataframe": "required column is missing",
+        "column_in_schema": "unexpected column",
+        "column_ordered": "columns are in the wrong order",
+        "str_length(1, None)": "required value is empty",
+        "multiple_fields_uniqueness": "duplicate id",
+    }
+    if check in replacements:
+        return replacements[check]
+    if check.startswith("isin("):
+        return "not an allowed value; allowed: " + check[len("isin("):-1]
+    if check.startswith("in_range("):
+        return "out of range " + check[len("in_range"):]
+    if check.startswith("greater_than_or_equal_to(0)"):
+        return "must not be negative"
+    if check.startswith("greater_than(0)"):
+        return "must be greater than zero"
+    if check.startswith("str_matches("):
+        return "wrong format, expected pattern " + check[len("str_matches("):-1]
+    if check.startswith("dtype("):
+        return "wrong type " + check[len("dtype"):]
+    return check
+
+
+def validate(frame: pd.DataFrame, name: str, file: str,
+             capability_ids: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate lazily; return (valid rows, problems). Nothing is dropped silently."""
+    schema = schema_for(name, capability_ids)
+    try:
+        return schema.validate(frame, lazy=True), empty_problems()
+    except pa_errors.SchemaErrors as error:
+        problems = schema_problems(error, file, frame).sort_values(["row", "column"], kind="stable", na_position="first").reset_index(drop=True)
+        bad_rows = set(problems["row"].dropna().astype(int) - 1)
+        good = frame.loc[~frame.index.isin(list(bad_rows))]
+        return good, problems
+
+
+def read_source_csv(name: str, source_dir: Path | None = None) -> pd.DataFrame:
+    """Read and type one CSV source of the embedded data (all columns read as text first)."""
+    path = (source_dir or config.SOURCE_DIR) / f"{name}.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    typed, problems = coerce_frame(raw, name, path.name)
+    if not problems.empty:
+        raise DatasetError(path.name, "values could not be read", problems)
+    return typed
+
+
+def parquet_path(name: str, directory: Path | None = None) -> Path:
+    return Path(directory or config.data_dir()) / f"{name}.parquet"
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    table = pa_arrow.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    # Stable bytes across rebuilds: no pandas metadata timestamps, fixed compression.
+    pq.write_table(table, path, compression="zstd")
+
+
+def load_dataset(name: str, directory: Path | None = None,
+                 capability_ids: set[str] | None = None) -> pd.DataFrame:
+    """Read one Parquet dataset and validate it; raise DatasetError naming the file."""
+    path = parquet_path(name, directory)
+    if not path.exists():
+        raise DatasetError(path.name, f"file not found in {path.parent}")
+    try:
+        frame = pq.read_table(path).to_pandas()
+    except Exception as exc:  # pyarrow raises several types for corrupt files
+        raise DatasetError(path.name, f"the file is not a readable Parquet file ({type(exc).__name__})") from exc
+    for column in LIST_COLUMNS.get(name, ()):
+        if column in frame.columns:
+            frame[column] = frame[column].map(
+                lambda v: [str(x) for x in v] if isinstance(v, (list, np.ndarray)) else v)
+    valid, problems = validate(frame, name, path.name, capability_ids)
+    if not problems.empty:
+        first = problems.iloc[0]
+        where = f"row {first['row']}, column '{first['column']}'" if pd.notna(first["row"]) \
+            else f"column '{first['column']}'"
+        raise DatasetError(
+            path.name,
+            f"{len(problems)} problem(s) against the {name} schema; first: {where}: {first['reason']}",
+            problems,
+        )
+    return valid

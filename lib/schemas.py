@@ -1,0 +1,235 @@
+"""Pandera schemas for every dataset: the one definition of what a valid row is.
+
+The embedded Parquet files, a rebuilt dataset and a user's upload are all checked against these
+same schemas, always with ``lazy=True`` so that every problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+ITL1_NAMES = {
+    "TLC": "North East",
+    "TLD": "North West",
+    "TLE": "Yorkshire and The Humber",
+    "TLF": "East Midlands",
+    "TLG": "West Midlands",
+    "TLH": "East of England",
+    "TLI": "London",
+    "TLJ": "South East",
+    "TLK": "South West",
+    "TLL": "Wales",
+    "TLM": "Scotland",
+    "TLN": "Northern Ireland",
+}
+ITL1_CODES = tuple(ITL1_NAMES)
+UK_WIDE = "UK"
+
+SITE_STATUSES = ("operational", "closing", "closed", "proposed", "under construction")
+CENTRE_STATUSES = ("operational", "proposed", "under construction", "closed", "sold")
+SITE_KINDS = ("commercial", "CDMO", "NHS", "academic")
+CENTRE_TYPES = ("catapult", "CPI", "university", "NHS", "government", "other")
+LOCATION_PRECISIONS = ("site", "postcode", "town")
+RECORD_TYPES = ("award", "programme_total")
+MMIP_PROPOSALS = ("P1", "P2", "P3", "P4")
+CAPABILITY_GROUPS = ("Modality", "Process stage", "Process capability", "Enabling")
+
+# Generous bounding box of the UK and its islands (Scilly to Shetland, Lough Erne to Lowestoft).
+UK_LAT = (49.8, 60.9)
+UK_LON = (-8.7, 1.8)
+YEAR_RANGE = (1990, 2035)
+
+LIST_COLUMNS = {
+    "sites": ("capabilities",),
+    "centres": ("capabilities", "funders"),
+    "investments": ("capabilities",),
+    "mmip_proposals": ("capabilities",),
+}
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _text(required: bool = True, **kwargs) -> pa.Column:
+    checks = kwargs.pop("checks", [])
+    if required:
+        checks = [pa.Check.str_length(min_value=1), *checks]
+    return pa.Column(str, checks=checks, nullable=not required, **kwargs)
+
+
+def _choice(values, required: bool = True) -> pa.Column:
+    return pa.Column(str, checks=pa.Check.isin(list(values)), nullable=not required)
+
+
+def _is_list_of_text(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)
+                      and all(isinstance(x, str) and x for x in v))
+
+
+def _list_column(allowed: set[str] | None = None, min_items: int = 0) -> pa.Column:
+    checks = [pa.Check(_is_list_of_text, element_wise=False, error="must be a list of names")]
+    if min_items:
+        checks.append(pa.Check(lambda s: s.map(len) >= min_items, element_wise=False,
+                               error=f"must list at least {min_items} item(s)"))
+    if allowed is not None:
+        known = frozenset(allowed)
+        checks.append(pa.Check(lambda s: s.map(lambda v: set(v) <= known), element_wise=False,
+                               error="unknown capability id"))
+    return pa.Column(object, checks=checks)
+
+
+def _provenance() -> dict[str, pa.Column]:
+    return {
+        "source_url": _text(),
+        "as_of": _text(checks=[pa.Check.str_matches(_ISO_DATE)]),
+        "note": _text(required=False),
+    }
+
+
+def _location(required: bool = True) -> dict[str, pa.Column]:
+    return {
+        "latitude": pa.Column(float, pa.Check.in_range(*UK_LAT), nullable=not required),
+        "longitude": pa.Column(float, pa.Check.in_range(*UK_LON), nullable=not required),
+        "location_precision": _choice(LOCATION_PRECISIONS, required),
+        "location_source": _text(required),
+    }
+
+
+def capabilities_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "capability_id": _text(unique=True, checks=[pa.Check.str_matches(r"^[a-z_]+$")]),
+            "name": _text(unique=True),
+            "group": _choice(CAPABILITY_GROUPS),
+            "definition": _text(),
+            "mmip_named_gap": _choice(("yes", "no")),
+            **_provenance(),
+        },
+        strict=True,
+        ordered=True,
+        name="capabilities",
+    )
+
+
+def regions_schema() -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "itl1_code": _choice(ITL1_CODES),
+            "nuts1_code": _text(unique=True, checks=[pa.Check.str_matches(r"^UK[C-N]$")]),
+            "name": _text(unique=True),
+            "nation": _choice(("England", "Scotland", "Wales", "Northern Ireland")),
+            "population": pa.Column("Int64", pa.Check.gt(0)),
+            "population_year": _text(),
+            "population_source_url": _text(),
+            "area_km2": pa.Column(float, pa.Check.gt(0)),
+            "area_source_url": _text(),
+            **_provenance(),
+        },
+        unique=["itl1_code"],
+        strict=True,
+        ordered=True,
+        name="regions",
+    )
+
+
+def sites_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "site_id": _text(unique=True, checks=[pa.Check.str_matches(r"^S\d{4,}$")]),
+            "company": _text(),
+            "site_name": _text(),
+            "town": _text(),
+            "postcode_outward": _text(required=False),
+            **_location(),
+            "itl1_code": _choice(ITL1_CODES),
+            "capabilities": _list_column(capability_ids, min_items=1),
+            "modality": _text(required=False),
+            "site_kind": _choice(SITE_KINDS),
+            "approx_employees": pa.Column("Int64", pa.Check.ge(0), nullable=True),
+            "status": _choice(SITE_STATUSES),
+            **_provenance(),
+        },
+        strict=True,
+        ordered=True,
+        name="sites",
+    )
+
+
+def centres_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "centre_id": _text(unique=True, checks=[pa.Check.str_matches(r"^C\d{3,}$")]),
+            "name": _text(),
+            "operator": _text(),
+            "centre_type": _choice(CENTRE_TYPES),
+            "town": _text(required=False),
+            "postcode_outward": _text(required=False),
+            **_location(required=False),
+            "itl1_code": _choice(ITL1_CODES, required=False),
+            # May be empty: a centre can matter to the landscape (e.g. drug discovery) without
+            # holding a manufacturing capability of the taxonomy; its note says so.
+            "capabilities": _list_column(capability_ids),
+            "opened_year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE), nullable=True),
+            "status": _choice(CENTRE_STATUSES),
+            "public_funding_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "private_funding_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "funders": _list_column(),
+            "mmip_proposal": _choice(MMIP_PROPOSALS, required=False),
+            "mmip_match": _choice(("full", "partial"), required=False),
+            **_provenance(),
+        },
+        strict=True,
+        ordered=True,
+        name="centres",
+    )
+
+
+def investments_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "investment_id": _text(unique=True, checks=[pa.Check.str_matches(r"^I\d{4,}$")]),
+            "record_type": _choice(RECORD_TYPES),
+            "programme": _text(),
+            "funder": _text(required=False),
+            "recipient": _text(),
+            "project": _text(required=False),
+            "town": _text(required=False),
+            "itl1_code": _choice((*ITL1_CODES, UK_WIDE)),
+            "public_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "private_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE), nullable=True),
+            "capabilities": _list_column(capability_ids),
+            **_provenance(),
+        },
+        strict=True,
+        ordered=True,
+        name="investments",
+    )
+
+
+def mmip_proposals_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(
+        {
+            "proposal_id": _choice(MMIP_PROPOSALS),
+            "title": _text(),
+            "description": _text(),
+            "capabilities": _list_column(capability_ids, min_items=1),
+            **_provenance(),
+        },
+        unique=["proposal_id"],
+        strict=True,
+        ordered=True,
+        name="mmip_proposals",
+    )
+
+
+def schema_for(name: str, capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
+    builders = {
+        "capabilities": lambda: capabilities_schema(),
+        "regions": lambda: regions_schema(),
+        "sites": lambda: sites_schema(capability_ids),
+        "centres": lambda: centres_schema(capability_ids),
+        "investments": lambda: investments_schema(capability_ids),
+        "mmip_proposals": lambda: mmip_proposals_schema(capability_ids),
+    }
+    return builders[name]()

@@ -1,0 +1,30 @@
+"""Running the dashboard under Streamlit's AppTest, one page at a time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from lib.ui import ERROR_PREFIX
+
+DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+TIMEOUT_S = 60
+
+
+def open_page(page: str | None = None, query: dict[str, str] | None = None, env_data_dir=None) -> AppTest:
+    at = AppTest.from_file(DASHBOARD, default_timeout=TIMEOUT_S)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def assert_healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error if ERROR_PREFIX in e.value]
+    assert not errors, errors

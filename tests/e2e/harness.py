@@ -1,0 +1,118 @@
+"""Start the dashboard on a free port, drive it with Debian's Chromium, stop it by PID.
+
+Used by the browser tests and by the benchmarks in ``bench/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+READY_TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(script: str | Path = "dashboard.py", env: dict[str, str] | None = None,
+                     cwd: Path = ROOT, startup_timeout_s: float = 60.0):
+    """A Streamlit server for ``script``; yields its base URL and its process."""
+    port = free_port()
+    full_env = {**os.environ, **(env or {})}
+    full_env.setdefault("MMIP_OFFLINE", "1")
+    command = [sys.executable, "-m", "streamlit", "run", str(script),
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--server.headless", "true", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_timeout_s
+        while True:
+            if process.poll() is not None:
+                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
+                raise RuntimeError(f"streamlit exited early:\n{output}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError("streamlit did not become healthy")
+            time.sleep(0.2)
+        yield url, process
+    finally:
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    if process.stdout:
+        process.stdout.close()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+def is_streamlit_path_probe(message) -> bool:
+    """Streamlit's frontend, opened at /<page>, first probes /<page>/_stcore/… (404) before
+    finding the server root: expected noise, not an app error."""
+    url = (message.location or {}).get("url", "")
+    return "404" in message.text and re.search(r"/[^/]+/_stcore/(health|host-config)$", url) is not None
+
+
+WAIT_FOR_CHARTS_JS = """
+() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  if (app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('[data-testid="stMain"] h1')) return false;
+  // Widgets and metrics load lazily: skeletons stand in until their code has arrived.
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]')) return false;
+  const charts = Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'));
+  return charts.every(c => {
+    const plot = c.querySelector('.js-plotly-plot');
+    if (!plot) return false;
+    const isMap = plot.querySelector('.maplibregl-map, .mapboxgl-map');
+    if (isMap) return !!plot.querySelector('canvas');
+    return !!plot.querySelector('.main-svg');
+  });
+}
+"""
+
+
+def wait_until_drawn(page, timeout_ms: int = READY_TIMEOUT_MS, settle_ms: int = 300) -> None:
+    """Wait until the script has finished and every Plotly chart and map has drawn."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
+    # The script state flips to running shortly after load; give it a moment before polling.
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_function(WAIT_FOR_CHARTS_JS, timeout=timeout_ms, polling=100)

@@ -1,0 +1,66 @@
+"""Every page, in a real browser: drawn, no exception block, no console error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import wait_until_drawn
+
+pytestmark = pytest.mark.e2e
+
+PAGES = ["", "map", "gaps", "investment", "centres", "directory", "about"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_draws_without_errors(page, app_url, path):
+    page.goto(f"{app_url}/{path}")
+    wait_until_drawn(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("This page could not be shown").count() == 0
+    assert page.locator("h1").first.is_visible()
+    assert page.console_errors == []
+    assert page.external_requests == [], "the app must work with no internet"
+
+
+def test_map_canvas_is_drawn_offline(page, app_url):
+    page.goto(f"{app_url}/map")
+    wait_until_drawn(page)
+    canvas = page.locator('[data-testid="stPlotlyChart"] canvas').first
+    box = canvas.bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 300
+
+
+def test_shared_link_reopens_the_filtered_view_on_a_fresh_server(browser):
+    """A link straight to a page with filters, opened first on a new server, shows that view."""
+    from tests.e2e.harness import streamlit_server
+
+    with streamlit_server() as (url, _process):
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        tab = context.new_page()
+        tab.goto(f"{url}/?region=TLM&type=site")
+        wait_until_drawn(tab)
+        sidebar = tab.locator('[data-testid="stSidebar"]')
+        assert sidebar.get_by_text("Scotland").count() >= 1
+        metric = tab.locator('[data-testid="stMetric"]').filter(has_text="Innovation centres")
+        assert metric.locator('[data-testid="stMetricValue"]').inner_text() == "0"
+        assert "region=TLM" in tab.url and "type=site" in tab.url
+        context.close()
+
+
+def test_changing_a_filter_changes_numbers_and_url(page, app_url):
+    page.goto(f"{app_url}/")
+    wait_until_drawn(page)
+    value = page.locator('[data-testid="stMetric"]').filter(has_text="Manufacturing sites") \
+        .locator('[data-testid="stMetricValue"]')
+    before = int(value.inner_text().replace(",", ""))
+    region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1)
+    region.click()
+    page.get_by_role("option", name="Wales").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => window.location.search.includes('region=TLL')", timeout=30_000)
+    wait_until_drawn(page)
+    page.wait_for_function(
+        f"() => {{ const m = Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
+        f".find(e => e.innerText.includes('Manufacturing sites')); "
+        f"return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g,'')) < {before}; }}",
+        timeout=30_000)
