@@ -142,7 +142,8 @@ def sites_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
             "postcode_outward": _text(required=False),
             **_location(),
             "itl1_code": _choice(ITL1_CODES),
-            "capabilities": _list_column(capability_ids, min_items=1),
+            # Empty only where no source says what a site makes; the note says so.
+            "capabilities": _list_column(capability_ids),
             "modality": _text(required=False),
             "site_kind": _choice(SITE_KINDS),
             "approx_employees": pa.Column("Int64", pa.Check.ge(0), nullable=True),
