@@ -7,6 +7,7 @@ process, never mutated), derived results with ``st.cache_data``.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +31,9 @@ class Datasets:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     errors: dict[str, DatasetError] = field(default_factory=dict)
     origin: str = "embedded"
+    # Identifies this set of frames in cache keys, so cached results never hash whole frames
+    # (list columns make Streamlit fall back to pickling them on every rerun).
+    version: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 def load_datasets_uncached(directory=None) -> Datasets:
@@ -90,14 +94,14 @@ def capability_names() -> dict[str, str]:
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _facility_tables(sites: pd.DataFrame, centres: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = landscape.facilities(sites, centres)
+def _facility_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = landscape.facilities(_sites, _centres)
     return frame, landscape.facility_capabilities(frame)
 
 
 def facility_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     frames = require("sites", "centres")
-    return _facility_tables(frames["sites"], frames["centres"])
+    return _facility_tables(frames["sites"], frames["centres"], datasets().version)
 
 
 def filtered_facilities(filters: landscape.Filters | None = None) -> pd.DataFrame:
