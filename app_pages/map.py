@@ -1,13 +1,81 @@
-"""Map: every site and centre on a UK map that works offline."""
+"""Map: every site and centre on a UK map that works offline, and the regions coloured by a metric."""
 
 import streamlit as st
 
-from lib import map_figures, ui
+from lib import map_figures, region_metrics, ui
 
 st.title("Map of sites and centres")
-facilities = ui.filtered_facilities()
-st.markdown(f"**{len(facilities):,}** facilities match the filters.")
-outlines = ui.region_outlines()
-fig = map_figures.facility_map(facilities, outlines=outlines)
-ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities),
-         data=map_figures.facility_table(facilities))
+frames = ui.require("capabilities", "investments", "regions")
+filters = ui.current_filters()
+facilities = ui.filtered_facilities(filters)
+st.markdown(map_figures.count_summary(facilities))
+
+# Settings start from the link (colour=, metric=, basemap=, site=) and are written back to it.
+ui.url_choice("colour", list(map_figures.COLOUR_OPTIONS), map_figures.DEFAULT_COLOUR)
+ui.url_choice("metric", list(region_metrics.METRICS), region_metrics.DEFAULT_METRIC)
+ui.url_choice("basemap", list(map_figures.BASEMAPS), map_figures.DEFAULT_BASEMAP)
+st.session_state.setdefault("url_site", st.query_params.get("site", ""))
+
+controls = st.columns(3)
+colour_by = controls[0].selectbox("Colour sites by", list(map_figures.COLOUR_OPTIONS), key="url_colour",
+                                  format_func=lambda key: map_figures.COLOUR_OPTIONS[key].label)
+metric = controls[1].selectbox("Colour regions by", list(region_metrics.METRICS), key="url_metric",
+                               format_func=lambda key: region_metrics.METRICS[key].label)
+basemap = controls[2].radio("Background", list(map_figures.BASEMAPS), key="url_basemap",
+                            format_func=map_figures.BASEMAPS.get)
+if basemap != map_figures.DEFAULT_BASEMAP:
+    st.warning("Street-map tiles come from the internet. With no connection the whole map, dots "
+               "included, stays blank: switch back to the offline background.")
+
+points_column, regions_column = st.columns([3, 2])
+with points_column:
+    aggregated = map_figures.is_aggregated(facilities.dropna(subset=["latitude", "longitude"]))
+    fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), colour_by=colour_by,
+                                   capabilities=frames["capabilities"], basemap=basemap)
+    shown = map_figures.grid_cells(facilities) if aggregated else map_figures.facility_table(facilities)
+    ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities), data=shown,
+             on_select=ui.remember_selected_points("facility-map", "url_site"))
+    st.caption(map_figures.facility_map_caption(facilities))
+
+with regions_column:
+    # Regions are coloured by every filter except region, so the other regions stay clickable.
+    context = ui.filtered_facilities(filters.with_regions(())) if filters.regions else facilities
+    metrics = region_metrics.region_metrics(context, frames["investments"], frames["regions"])
+    geojson = ui.region_geojson()
+    if geojson is None:
+        fig = map_figures.region_tile_grid(metrics, metric, selected=filters.regions)
+    else:
+        fig = map_figures.region_choropleth(metrics, metric, geojson, selected=filters.regions, basemap=basemap)
+    ui.chart(fig, key="region-map", finding=region_metrics.metric_finding(metrics, metric),
+             data=region_metrics.metric_table(metrics), on_select=ui.filter_regions_on_click("region-map"))
+    if geojson is None:
+        st.info(f"Region boundaries are not available ({ui.boundaries().message}), so regions are drawn "
+                "as a tile grid: one equal square per region.")
+    st.caption("Click a region to show only that region everywhere in the dashboard. Investment counts "
+               "award-level public money with a stated amount; programme totals and UK-wide awards are "
+               "not in any region.")
+    if filters.regions:
+        st.button("Show all regions", key="map-all-regions",
+                  on_click=lambda: st.session_state.update(f_region=[]))
+
+picked_ids = [i for i in st.session_state["url_site"].split(",") if i]
+picked = map_figures.facilities_for_selection(facilities, picked_ids)
+st.subheader("Selected on the map")
+if picked.empty:
+    st.caption("Click a dot, or drag a box or lasso (toolbar above the map), to see the facilities here.")
+elif len(picked) == 1:
+    with st.container(border=True):
+        st.markdown(map_figures.facility_details_markdown(picked.iloc[0], ui.capability_names()))
+else:
+    st.markdown(f"**{len(picked):,}** facilities selected.")
+    st.dataframe(map_figures.facility_table(picked), hide_index=True, width="stretch")
+
+ui.sync_query_params(
+    {key: value for key, value, default in (
+        ("colour", colour_by, map_figures.DEFAULT_COLOUR),
+        ("metric", metric, region_metrics.DEFAULT_METRIC),
+        ("basemap", basemap, map_figures.DEFAULT_BASEMAP),
+        ("site", st.session_state["url_site"], ""),
+    ) if value != default},
+    owned={"colour", "metric", "basemap", "site"},
+)

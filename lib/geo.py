@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,6 +58,11 @@ def boundary_sources() -> dict:
 
 def attribution() -> str:
     return boundary_sources()["attribution"]
+
+
+def ons_credit() -> str:
+    """The attribution without its leading "Source: ", for use inside a chart's source line."""
+    return re.sub(r"^Source:\s*", "", attribution())
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,75 @@
-"""Figure builders for the UK facility map (Plotly MapLibre traces, no token, no tiles by default).
+"""Figure builders for the UK maps (Plotly MapLibre traces, no token, no tiles by default).
 
 Offline, any named tile style blanks the whole map, points included, so the default style is
-``white-bg`` with the ONS region outlines drawn in the figure itself.
+``white-bg`` with the ONS region outlines drawn in the figure itself. Text on a MapLibre map needs
+glyphs from a font server, so nothing on these maps is drawn as map text: values go in the hover,
+the colour bar and the "Show data" table (the tile-grid fallback is an ordinary chart and is
+labelled directly).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from pyproj import Transformer
 
-from lib import landscape, theme
+from lib import landscape, region_metrics, theme
+from lib.schemas import CAPABILITY_GROUPS, ITL1_CODES
 
 UK_CENTER = {"lat": 54.6, "lon": -3.2}
 UK_ZOOM = 4.4
+MAP_HEIGHT = 720
 OFFLINE_STYLE = "white-bg"
+BASEMAPS = {
+    "offline": "Blank background with ONS outlines (works offline)",
+    "streets": "Street map (needs internet)",
+}
+BASEMAP_STYLES = {"offline": OFFLINE_STYLE, "streets": "open-street-map"}
+DEFAULT_BASEMAP = "offline"
+
+# Kept for callers that style sites and centres by kind.
 KIND_STYLE = {
     landscape.SITE: {"color": theme.CATEGORICAL[0], "symbol": "circle"},
     landscape.CENTRE: {"color": theme.CATEGORICAL[3], "symbol": "circle"},
 }
+
+# Above this many facilities the UK-wide map shows counts per grid square instead of points:
+# tens of thousands of hoverable points make the browser sluggish and the map unreadable.
+AGGREGATE_ABOVE = 5_000
+GRID_KM = 10
+CELL_PREFIX = "cell:"
+_TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+_FROM_GRID = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+SITE_SIZE_NOT_STATED = 8
+CENTRE_SIZE = 20
+CENTRE_DOT_SIZE = 8
+
+SUBTYPE_LABELS = {"commercial": "Commercial", "CDMO": "CDMO (contract manufacturer)", "NHS": "NHS",
+                  "academic": "Academic"}
+SEVERAL_GROUPS = "Several capability groups"
+NO_CAPABILITY = "No capability stated"
+
+
+@dataclass(frozen=True)
+class ColourOption:
+    label: str
+    categories: tuple[str, ...]  # legend order; colours follow theme.CATEGORICAL in this order
+
+
+COLOUR_OPTIONS: dict[str, ColourOption] = {
+    "kind": ColourOption("Site or centre", tuple(landscape.KIND_LABELS.values())),
+    "subtype": ColourOption("Site type", (*SUBTYPE_LABELS.values(), landscape.KIND_LABELS[landscape.CENTRE])),
+    "status": ColourOption("Status", tuple(s.capitalize() for s in landscape.STATUSES)),
+    "capability_group": ColourOption("Capability group", (*CAPABILITY_GROUPS, SEVERAL_GROUPS, NO_CAPABILITY)),
+}
+DEFAULT_COLOUR = "kind"
+
+
+# ---------------------------------------------------------------- tables
 
 
 def facility_table(facilities: pd.DataFrame) -> pd.DataFrame:
@@ -26,32 +77,249 @@ def facility_table(facilities: pd.DataFrame) -> pd.DataFrame:
     table = facilities[["facility_id", "kind", "name", "organisation", "town", "region", "status",
                         "capabilities", "employees", "source_url", "as_of"]].copy()
     table["kind"] = table["kind"].map(landscape.KIND_LABELS)
-    table["capabilities"] = table["capabilities"].map(lambda v: ", ".join(v))
+    table["capabilities"] = table["capabilities"].str.join(", ")
     return table.rename(columns={"facility_id": "id", "organisation": "company / operator"})
 
 
+def capability_name_lists(facilities: pd.DataFrame, capability_names: dict[str, str]) -> pd.Series:
+    """Each facility's capabilities as readable names ("Biologics, Sterile fill-finish")."""
+    long = facilities["capabilities"].explode().dropna()
+    names = long.map(capability_names).fillna(long) if capability_names else long
+    joined = names.groupby(level=0).agg(", ".join)
+    return joined.reindex(facilities.index).fillna("none stated")
+
+
+# ---------------------------------------------------------------- colour and size
+
+
+def colour_categories(facilities: pd.DataFrame, colour_by: str,
+                      capability_groups: dict[str, str] | None = None) -> pd.Series:
+    """The legend category of every facility for the chosen colour option."""
+    centre_label = landscape.KIND_LABELS[landscape.CENTRE]
+    if colour_by == "kind":
+        return facilities["kind"].map(landscape.KIND_LABELS)
+    if colour_by == "subtype":
+        labels = facilities["subtype"].map(SUBTYPE_LABELS)
+        return labels.where(facilities["kind"] == landscape.SITE, centre_label)
+    if colour_by == "status":
+        return facilities["status"].str.capitalize()
+    if colour_by == "capability_group":
+        groups = facilities["capabilities"].explode().dropna().map(capability_groups or {}).dropna()
+        per_facility = groups.groupby(level=0).agg(["nunique", "first"])
+        label = per_facility["first"].where(per_facility["nunique"] == 1, SEVERAL_GROUPS)
+        return label.reindex(facilities.index).fillna(NO_CAPABILITY)
+    raise ValueError(f"unknown colour option {colour_by!r}")
+
+
+def category_colours(categories) -> dict[str, str]:
+    """Colours in the option's legend order; anything unexpected gets the neutral grey."""
+    palette = theme.CATEGORICAL
+    return {c: palette[i] if i < len(palette) else theme.NEUTRAL for i, c in enumerate(categories)}
+
+
+def marker_sizes(facilities: pd.DataFrame) -> pd.Series:
+    """Dot size grows with the log of employees where a source gives them; centres are large."""
+    employees = facilities["employees"].astype("Float64")
+    sized = SITE_SIZE_NOT_STATED + 4 * np.log10(1 + employees.fillna(0).astype(float))
+    sized = sized.where(facilities["kind"] == landscape.SITE, float(CENTRE_SIZE))
+    return sized.round(1)
+
+
+# ---------------------------------------------------------------- grid aggregation
+
+
+def to_british_grid(facilities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return _TO_GRID.transform(facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
+
+
+def cell_ids(facilities: pd.DataFrame, km: int = GRID_KM) -> pd.Series:
+    """The grid square (``cell:<col>:<row>`` of a km grid in EPSG:27700) each facility lies in."""
+    x, y = to_british_grid(facilities)
+    size = km * 1000
+    col = pd.Series(np.floor(x / size), index=facilities.index).astype("Int64").astype("string")
+    row = pd.Series(np.floor(y / size), index=facilities.index).astype("Int64").astype("string")
+    return CELL_PREFIX + col + ":" + row
+
+
+def grid_cells(facilities: pd.DataFrame, km: int = GRID_KM) -> pd.DataFrame:
+    """Facilities counted per km grid square: cell, latitude/longitude of its centre, counts."""
+    located = facilities.dropna(subset=["latitude", "longitude"])
+    if located.empty:
+        return pd.DataFrame({"cell": pd.Series(dtype=str), "latitude": pd.Series(dtype=float),
+                             "longitude": pd.Series(dtype=float), "facilities": pd.Series(dtype=int),
+                             "centres": pd.Series(dtype=int)})
+    x, y = to_british_grid(located)
+    size = km * 1000
+    frame = pd.DataFrame({"col": np.floor(x / size).astype(np.int64), "row": np.floor(y / size).astype(np.int64),
+                          "is_centre": (located["kind"] == landscape.CENTRE).to_numpy()})
+    counts = frame.groupby(["col", "row"], sort=True).agg(facilities=("is_centre", "size"),
+                                                          centres=("is_centre", "sum")).reset_index()
+    lon, lat = _FROM_GRID.transform((counts["col"] + 0.5).to_numpy(float) * size,
+                                    (counts["row"] + 0.5).to_numpy(float) * size)
+    cells = CELL_PREFIX + counts["col"].astype(str) + ":" + counts["row"].astype(str)
+    return pd.DataFrame({"cell": cells, "latitude": lat, "longitude": lon,
+                         "facilities": counts["facilities"].astype(int),
+                         "centres": counts["centres"].astype(int)})
+
+
+def is_aggregated(facilities: pd.DataFrame) -> bool:
+    return len(facilities) > AGGREGATE_ABOVE
+
+
+# ---------------------------------------------------------------- selection
+
+
+def selected_ids(points) -> list[str]:
+    """The ids (``customdata[0]``) of points in a Streamlit plotly selection, in order, once each."""
+    ids = []
+    for point in points or []:
+        custom = point.get("customdata")
+        if isinstance(custom, (list, tuple)) and custom:
+            ids.append(str(custom[0]))
+        elif isinstance(custom, str):
+            ids.append(custom)
+        elif point.get("location"):
+            ids.append(str(point["location"]))
+    return list(dict.fromkeys(ids))
+
+
+def selected_regions(points) -> list[str]:
+    return [code for code in selected_ids(points) if code in ITL1_CODES]
+
+
+def facilities_for_selection(facilities: pd.DataFrame, ids, km: int = GRID_KM) -> pd.DataFrame:
+    """Facilities picked on the map: by id, or every facility in a picked grid square."""
+    ids = list(ids)
+    mask = facilities["facility_id"].isin(ids)
+    cells = [i for i in ids if i.startswith(CELL_PREFIX)]
+    if cells:
+        located = facilities.dropna(subset=["latitude", "longitude"])
+        in_cells = cell_ids(located, km).isin(cells)
+        mask |= facilities.index.isin(located.index[in_cells.to_numpy()])
+    return facilities.loc[mask]
+
+
+# ---------------------------------------------------------------- the facility map
+
+
+def _map_layout(fig: go.Figure, basemap: str, revision: str) -> None:
+    fig.update_layout(
+        map=dict(style=BASEMAP_STYLES.get(basemap, OFFLINE_STYLE), center=UK_CENTER, zoom=UK_ZOOM),
+        # Zoom and pan survive reruns (a filter change redraws the data, not the view).
+        uirevision=revision, height=MAP_HEIGHT, clickmode="event+select", dragmode="pan",
+        legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
+                    bgcolor="rgba(255,255,255,0.85)"),
+        margin=dict(l=10, r=10, t=70, b=70),
+    )
+
+
+def _outline_trace(outlines) -> go.Scattermap:
+    lon, lat = outlines
+    return go.Scattermap(lon=lon, lat=lat, mode="lines", hoverinfo="skip", showlegend=False,
+                         line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions")
+
+
+def _hover_frame(rows: pd.DataFrame, capability_names: dict[str, str], categories: pd.Series) -> np.ndarray:
+    known = rows["employees"].dropna().astype(float)
+    employees = known.map("{:,.0f}".format).astype(object).reindex(rows.index, fill_value="not stated")
+    return np.stack([
+        rows["facility_id"].astype(str),
+        theme.plain_text(rows["name"]),
+        theme.plain_text(rows["organisation"]),
+        theme.plain_text(rows["town"].fillna("town not stated")),
+        capability_name_lists(rows, capability_names),
+        theme.plain_text(rows["status"]),
+        theme.plain_text(rows["source_url"]),
+        employees.astype(str),
+        categories.astype(str),
+        rows["kind"].map(landscape.KIND_LABELS).astype(str),
+    ], axis=-1)
+
+
+POINT_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[9]} · %{customdata[8]}<br>"
+               "Company / operator: %{customdata[2]}<br>Town: %{customdata[3]}<br>"
+               "Capabilities: %{customdata[4]}<br>Status: %{customdata[5]}<br>"
+               "Employees: %{customdata[7]}<br>Source: %{customdata[6]}<extra></extra>")
+
+
 def facility_map(facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarray] | None = None,
-                 title: str | None = None) -> go.Figure:
+                 title: str | None = None, colour_by: str = DEFAULT_COLOUR,
+                 capabilities: pd.DataFrame | None = None, basemap: str = DEFAULT_BASEMAP) -> go.Figure:
+    """Every facility as a dot (or, above AGGREGATE_ABOVE, counts per grid square).
+
+    Colour shows the chosen category (legend names it, with counts); dot size shows employees
+    where known; innovation centres are large dots with a white centre, so they stand out without
+    relying on colour. ``customdata[0]`` of every point is its facility id (or grid-square id).
+    """
     fig = go.Figure()
     if outlines is not None:
-        lon, lat = outlines
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", hoverinfo="skip", showlegend=False,
-                                    line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions"))
-    for kind, style in KIND_STYLE.items():
-        rows = facilities.loc[(facilities["kind"] == kind) & facilities["latitude"].notna()]
-        fig.add_trace(go.Scattermap(
-            lon=rows["longitude"], lat=rows["latitude"], mode="markers",
-            marker=dict(size=10 if kind == landscape.SITE else 14, color=style["color"], opacity=0.85),
-            name=f"{landscape.KIND_LABELS[kind]}s ({len(rows):,})",
-            customdata=np.stack([rows["facility_id"], rows["name"], rows["town"].fillna("")], axis=-1)
-            if len(rows) else None,
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<extra></extra>",
-        ))
-    fig.update_layout(map=dict(style=OFFLINE_STYLE, center=UK_CENTER, zoom=UK_ZOOM), uirevision="uk-map",
-                      height=700)
-    theme.apply(fig, title or f"{len(facilities):,} medicines-manufacturing facilities across the UK",
+        fig.add_trace(_outline_trace(outlines))
+    located = facilities.dropna(subset=["latitude", "longitude"])
+    if is_aggregated(located):
+        _add_grid_trace(fig, grid_cells(located))
+    else:
+        _add_point_traces(fig, located, colour_by, capabilities)
+    _map_layout(fig, basemap, "uk-map")
+    theme.apply(fig, title or facility_map_title(facilities),
                 "project dataset (data/source); region outlines: " + _ons())
     return fig
+
+
+def _add_point_traces(fig: go.Figure, located: pd.DataFrame, colour_by: str,
+                      capabilities: pd.DataFrame | None) -> None:
+    names = dict(zip(capabilities["capability_id"], capabilities["name"])) if capabilities is not None else {}
+    groups = dict(zip(capabilities["capability_id"], capabilities["group"])) if capabilities is not None else {}
+    categories = colour_categories(located, colour_by, groups)
+    sizes = marker_sizes(located)
+    custom = _hover_frame(located, names, categories)
+    option_order = COLOUR_OPTIONS[colour_by].categories
+    order = [*option_order, *sorted(set(categories) - set(option_order))]
+    colours = category_colours(order)
+    for category in order:
+        picked = (categories == category).to_numpy()
+        if not picked.any():
+            continue
+        rows = located.loc[picked]
+        fig.add_trace(go.Scattermap(
+            lon=rows["longitude"], lat=rows["latitude"], mode="markers",
+            marker=dict(size=sizes[picked], color=colours[category], opacity=0.85),
+            name=f"{category} ({int(picked.sum()):,})", legendgroup=category,
+            customdata=custom[picked], hovertemplate=POINT_HOVER,
+        ))
+    centres = (located["kind"] == landscape.CENTRE).to_numpy()
+    if centres.any():
+        rows = located.loc[centres]
+        fig.add_trace(go.Scattermap(
+            lon=rows["longitude"], lat=rows["latitude"], mode="markers",
+            marker=dict(size=CENTRE_DOT_SIZE, color="white", opacity=1),
+            name="Large dot, white centre: innovation centre", customdata=custom[centres],
+            hovertemplate=POINT_HOVER,
+        ))
+
+
+def _add_grid_trace(fig: go.Figure, cells: pd.DataFrame) -> None:
+    counts = cells["facilities"].to_numpy(float)
+    sizes = 6 + 4 * np.log10(1 + counts) if len(counts) else []
+    fig.add_trace(go.Scattermap(
+        lon=cells["longitude"], lat=cells["latitude"], mode="markers",
+        marker=dict(size=sizes, color=counts, colorscale=theme.SEQUENTIAL_SCALE, opacity=0.9, cmin=0,
+                    colorbar=dict(title=dict(text=f"facilities per<br>{GRID_KM} km square"), x=1.0)),
+        name=f"Facilities per {GRID_KM} km square", showlegend=False,
+        customdata=np.stack([cells["cell"], cells["facilities"], cells["centres"]], axis=-1)
+        if len(cells) else None,
+        hovertemplate=(f"<b>%{{customdata[1]:,}} facilities</b> in this {GRID_KM} km square"
+                       "<br>of which innovation centres: %{customdata[2]:,}<extra></extra>"),
+    ))
+
+
+def facility_map_title(facilities: pd.DataFrame) -> str:
+    if facilities.empty:
+        return "No facility matches the filters"
+    top = facilities["region"].value_counts()
+    if top.empty:
+        return f"{len(facilities):,} medicines-manufacturing facilities across the UK"
+    return (f"{len(facilities):,} medicines-manufacturing facilities; "
+            f"most are in {top.index[0]} ({top.iloc[0]:,})")
 
 
 def facility_map_finding(facilities: pd.DataFrame) -> str:
@@ -62,7 +330,158 @@ def facility_map_finding(facilities: pd.DataFrame) -> str:
             f"{len(facilities):,}).")
 
 
+def count_summary(facilities: pd.DataFrame) -> str:
+    """The headline count above the map (Markdown)."""
+    sites = int((facilities["kind"] == landscape.SITE).sum())
+    centres = int((facilities["kind"] == landscape.CENTRE).sum())
+    return (f"**{len(facilities):,}** facilities match the filters: {sites:,} manufacturing sites and "
+            f"{centres:,} innovation centres.")
+
+
+def _markdown_text(value) -> str:
+    """Data text made safe for Markdown: no accidental emphasis, links or LaTeX."""
+    text = "not stated" if value is None or value is pd.NA or value != value else str(value)
+    for char in "\\`*_[]<>$#|~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def facility_details_markdown(facility: pd.Series, capability_names: dict[str, str]) -> str:
+    """The details panel for one picked facility (Markdown)."""
+    capabilities = ", ".join(capability_names.get(c, c) for c in facility["capabilities"]) or "none stated"
+    employees = facility["employees"]
+    lines = [
+        f"### {_markdown_text(facility['name'])}",
+        f"**{landscape.KIND_LABELS[facility['kind']]}** · {_markdown_text(facility['subtype'])} · "
+        f"{_markdown_text(facility['status'])}",
+        f"- Company / operator: {_markdown_text(facility['organisation'])}",
+        f"- Town: {_markdown_text(facility['town'])}, {_markdown_text(facility['region'])}",
+        f"- Capabilities: {_markdown_text(capabilities)}",
+        f"- Approximate employees: {'not stated' if pd.isna(employees) else f'{int(employees):,}'}",
+        f"- Location precision: {_markdown_text(facility['location_precision'])}",
+        f"- Source ({_markdown_text(facility['as_of'])}): {_markdown_text(facility['source_url'])}",
+    ]
+    if isinstance(facility["note"], str) and facility["note"]:
+        lines.append(f"- Note: {_markdown_text(facility['note'])}")
+    return "\n".join(lines)
+
+
+def facility_map_caption(facilities: pd.DataFrame) -> str:
+    """What the marks mean, and whether points were aggregated."""
+    located = facilities.dropna(subset=["latitude", "longitude"])
+    unplaced = len(facilities) - len(located)
+    parts = []
+    if is_aggregated(located):
+        parts.append(f"{len(located):,} facilities are too many to draw one by one, so each circle counts "
+                     f"the facilities in a {GRID_KM} km square (hover for the count); filter below "
+                     f"{AGGREGATE_ABOVE:,} to see individual sites. Colour-by applies to individual sites.")
+    else:
+        parts.append("Dot size shows approximate employees where a source gives a number (smallest dots: "
+                     "not stated). Innovation centres are large dots with a white centre.")
+    if unplaced:
+        has, be = ("facility has", "is") if unplaced == 1 else ("facilities have", "are")
+        parts.append(f"{unplaced:,} {has} no single location (e.g. a programme) and {be} not drawn.")
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- the region layer
+
+
+def _region_custom(metrics: pd.DataFrame, metric: str) -> np.ndarray:
+    awards_note = metrics["awards_with_amount"].astype(str) + " of " + metrics["awards"].astype(str) + \
+        " regional awards state an amount"
+    return np.stack([metrics["itl1_code"], metrics["name"], region_metrics.formatted(metrics, metric),
+                     metrics["facilities"].map("{:,}".format), awards_note], axis=-1)
+
+
+def _scale_top(metrics: pd.DataFrame, metric: str) -> float:
+    """The colour scale runs from zero (a region with none is the lightest) to the largest value."""
+    top = metrics[region_metrics.METRICS[metric].column].astype(float).max()
+    return float(top) if top == top and top > 0 else 1.0
+
+
+def _selected_line(metrics: pd.DataFrame, selected) -> tuple[list[float], list[str]]:
+    chosen = metrics["itl1_code"].isin(list(selected or ()))
+    widths = np.where(chosen, 4.0, 1.0).tolist()
+    colours = np.where(chosen, theme.TEXT, "white").tolist()
+    return widths, colours
+
+
+def region_map_title(metrics: pd.DataFrame, metric: str) -> str:
+    spec = region_metrics.METRICS[metric]
+    values = metrics[spec.column].astype(float)
+    if values.fillna(0).eq(0).all():
+        return f"{spec.label}: none for the current filters"
+    top = values.idxmax()
+    return f"{spec.label}: highest in {metrics.at[top, 'name']}"
+
+
+REGION_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Sites and centres: %{customdata[3]}"
+                "<br>%{customdata[4]}<br><i>Click to show only this region</i><extra></extra>")
+
+
+def region_choropleth(metrics: pd.DataFrame, metric: str, geojson: dict,
+                      selected=(), basemap: str = DEFAULT_BASEMAP) -> go.Figure:
+    """ITL1 regions coloured by ``metric`` (sequential palette, colour bar with units).
+
+    ``customdata[0]`` is the ITL1 code, so a click tells which region was picked; picked regions
+    get a thick dark outline.
+    """
+    spec = region_metrics.METRICS[metric]
+    widths, colours = _selected_line(metrics, selected)
+    fig = go.Figure(go.Choroplethmap(
+        geojson=geojson, locations=metrics["itl1_code"], featureidkey="id",
+        z=metrics[spec.column].astype(float), zmin=0, zmax=_scale_top(metrics, metric),
+        colorscale=theme.SEQUENTIAL_SCALE,
+        marker=dict(opacity=0.9, line=dict(width=widths, color=colours)),
+        colorbar=dict(title=dict(text=spec.unit), thickness=14),
+        customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
+    ))
+    _map_layout(fig, basemap, "region-map")
+    fig.update_layout(dragmode=False)
+    theme.apply(fig, region_map_title(metrics, metric), f"{spec.source}. Boundaries: {_ons()}")
+    return fig
+
+
+TILE_NAMES = {"Yorkshire and The Humber": "Yorkshire and<br>The Humber", "East of England": "East of<br>England",
+              "Northern Ireland": "Northern<br>Ireland", "East Midlands": "East<br>Midlands",
+              "West Midlands": "West<br>Midlands", "North West": "North<br>West", "North East": "North<br>East",
+              "South West": "South<br>West", "South East": "South<br>East"}
+
+
+def region_tile_grid(metrics: pd.DataFrame, metric: str, selected=()) -> go.Figure:
+    """The fallback when no boundary file is available: 12 equal squares roughly where each region
+    lies, coloured by the metric, each labelled with its name and value."""
+    from lib import geo
+
+    spec = region_metrics.METRICS[metric]
+    positions = metrics["itl1_code"].map(geo.TILE_GRID)
+    rows = positions.str[0].astype(float)
+    cols = positions.str[1].astype(float)
+    values = metrics[spec.column].astype(float)
+    top = _scale_top(metrics, metric)
+    dark = (values / top).fillna(0) > 0.5  # white text on the darker half of the scale
+    widths, line_colours = _selected_line(metrics, selected)
+    labels = metrics["name"].replace(TILE_NAMES) + "<br><b>" + \
+        region_metrics.formatted(metrics, metric) + "</b>"
+    fig = go.Figure(go.Scatter(
+        x=cols, y=-rows, mode="markers+text", text=labels,
+        textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=13),
+        marker=dict(symbol="square", size=108, color=values, cmin=0, cmax=top, colorscale=theme.SEQUENTIAL_SCALE,
+                    line=dict(width=widths, color=line_colours),
+                    colorbar=dict(title=dict(text=spec.unit), thickness=14)),
+        customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
+    ))
+    fig.update_xaxes(visible=False, range=[-0.6, 3.6], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-4.6, 0.6], fixedrange=True, scaleanchor="x")
+    fig.update_layout(height=MAP_HEIGHT, clickmode="event+select", dragmode=False, showlegend=False)
+    theme.apply(fig, region_map_title(metrics, metric),
+                f"{spec.source}. Tile grid: each region drawn as an equal square (no boundary file available)")
+    return fig
+
+
 def _ons() -> str:
     from lib import geo
 
-    return geo.attribution()
+    return geo.ons_credit()
+

@@ -1,0 +1,93 @@
+"""The Map page in headless Chromium: drawn offline, a region click filters, a dot click shows details."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import wait_until_drawn
+
+pytestmark = pytest.mark.e2e
+
+# Screen position of a lon/lat on the n-th Plotly map of the page (MapLibre's own projection).
+PROJECT_JS = """([index, lon, lat]) => {
+  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[index];
+  const p = gd._fullLayout.map._subplot.map.project([lon, lat]);
+  const box = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
+  return {x: box.left + p.x, y: box.top + p.y};
+}"""
+
+# The on-screen dot of the facility map farthest from every other dot (so a click hits only it),
+# away from the legend and the edges of the map.
+LONELY_DOT_JS = """() => {
+  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
+  const map = gd._fullLayout.map._subplot.map;
+  const canvas = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
+  const legend = gd.querySelector('.legend').getBoundingClientRect();
+  const dots = [];
+  // _fullData: the arrays as Plotly decoded them (the figure sends numbers as typed arrays).
+  gd._fullData.forEach(t => { if (t.mode === 'markers' && t.marker.color !== 'white')
+    Array.from(t.lat).forEach((lat, i) => {
+      const p = map.project([t.lon[i], lat]);
+      const x = canvas.left + p.x, y = canvas.top + p.y;
+      const inside = x > canvas.left + 30 && x < canvas.right - 30 && y > canvas.top + 30 && y < canvas.bottom - 30;
+      const underLegend = x > legend.left - 20 && x < legend.right + 20 && y > legend.top - 20 && y < legend.bottom + 20;
+      if (inside && !underLegend) dots.push({x, y, id: t.customdata[i][0]});
+    }); });
+  let best = null, bestGap = -1;
+  for (const a of dots) {
+    let gap = Infinity;
+    for (const b of dots) if (b !== a) gap = Math.min(gap, Math.hypot(a.x - b.x, a.y - b.y));
+    if (gap > bestGap) { bestGap = gap; best = a; }
+  }
+  return best;
+}"""
+
+
+def count_text(page) -> str:
+    return page.locator('[data-testid="stMarkdown"]').filter(has_text="facilities match the filters").first.inner_text()
+
+
+def facility_count(page) -> int:
+    return int(count_text(page).split(" ", 1)[0].replace(",", ""))
+
+
+def test_map_page_draws_offline_and_a_region_click_filters(page, app_url):
+    page.goto(f"{app_url}/map")
+    wait_until_drawn(page)
+    canvases = page.locator('[data-testid="stPlotlyChart"] canvas')
+    assert canvases.count() >= 2  # facility map and region map
+    for i in range(2):
+        box = canvases.nth(i).bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 400
+    before = facility_count(page)
+
+    spot = page.evaluate(PROJECT_JS, [1, -4.2, 57.0])  # the Highlands: Scotland on the region map
+    page.mouse.click(spot["x"], spot["y"])
+    page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=30_000)
+    wait_until_drawn(page)
+    page.wait_for_function(
+        "(before) => { const m = Array.from(document.querySelectorAll('[data-testid=stMarkdown]'))"
+        ".find(e => e.innerText.includes('facilities match the filters'));"
+        " return m && parseInt(m.innerText.replace(/,/g, '')) < before; }", arg=before, timeout=30_000)
+    assert 0 < facility_count(page) < before
+    assert page.locator('[data-testid="stSidebar"]').get_by_text("Scotland").count() >= 1
+    assert page.get_by_role("button", name="Show all regions").is_visible()
+
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.console_errors == []
+    assert page.external_requests == [], "the map must work with no internet"
+
+
+def test_clicking_a_dot_opens_its_details(page, app_url):
+    page.goto(f"{app_url}/map")
+    wait_until_drawn(page)
+    dot = page.evaluate(LONELY_DOT_JS)
+    page.mouse.click(dot["x"], dot["y"])
+    page.wait_for_function(f"() => window.location.search.includes('site={dot['id']}')", timeout=30_000)
+    wait_until_drawn(page)
+    details = page.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]') \
+        .filter(has_text="Approximate employees").last
+    details.wait_for(timeout=30_000)
+    assert "Company / operator" in details.inner_text()
+    assert page.console_errors == []
+    assert page.external_requests == []

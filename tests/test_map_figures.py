@@ -1,0 +1,304 @@
+"""Map figure builders: offline trace types, colours, ids a click returns, region values, scale."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from lib import analysis, geo, landscape, map_figures, theme
+from lib.schemas import ITL1_CODES
+
+
+def synthetic_facilities(n: int, seed: int = 0) -> pd.DataFrame:
+    """SYNTHETIC test data: n fictional sites scattered over Great Britain, labelled as such."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "facility_id": [f"S{i:07d}" for i in range(n)],
+        "kind": np.where(rng.random(n) < 0.05, landscape.CENTRE, landscape.SITE),
+        "name": "Synthetic site",
+        "organisation": "Synthetic company",
+        "town": "Synthetic town",
+        "itl1_code": rng.choice(ITL1_CODES, n),
+        "region": "Synthetic region",
+        "latitude": rng.uniform(50.5, 57.5, n),
+        "longitude": rng.uniform(-4.5, 0.5, n),
+        "location_precision": "town",
+        "capabilities": [["biologics"]] * n,
+        "status": "operational",
+        "employees": pd.array([pd.NA] * n, dtype="Int64"),
+        "subtype": "commercial",
+        "source_url": "synthetic://test",
+        "as_of": "2025-01-01",
+        "note": "SYNTHETIC",
+    })
+
+
+def point_traces(fig: go.Figure) -> list:
+    return [t for t in fig.data if t.type == "scattermap" and t.mode == "markers"]
+
+
+# ---------------------------------------------------------------- the facility map
+
+
+def test_offline_by_default_with_maplibre_traces_and_outlines(facility_frame, embedded, itl1):
+    fig = map_figures.facility_map(facility_frame, outlines=geo.outline_coordinates(itl1),
+                                   capabilities=embedded["capabilities"])
+    assert fig.layout.map.style == "white-bg"
+    assert {t.type for t in fig.data} == {"scattermap"}  # never scattergeo: it fetches from a CDN
+    outline = fig.data[0]
+    assert outline.mode == "lines" and np.isnan(np.asarray(outline.lon, dtype=float)).any()
+    assert fig.layout.uirevision  # zoom and pan survive reruns
+    assert "Office for National Statistics" in theme.source_of(fig)
+
+
+def test_street_map_only_when_asked(facility_frame):
+    fig = map_figures.facility_map(facility_frame, basemap="streets")
+    assert fig.layout.map.style == "open-street-map"
+    assert "needs internet" in map_figures.BASEMAPS["streets"]
+
+
+def test_every_located_facility_is_a_point_whose_customdata_is_its_id(facility_frame, embedded):
+    fig = map_figures.facility_map(facility_frame, capabilities=embedded["capabilities"])
+    coloured = [t for t in point_traces(fig) if t.marker.color != "white"]
+    ids = [row[0] for t in coloured for row in t.customdata]
+    located = facility_frame.dropna(subset=["latitude", "longitude"])
+    assert sorted(ids) == sorted(located["facility_id"])
+
+
+def test_colour_by_kind_uses_the_palette_and_names_counts_in_the_legend(facility_frame):
+    fig = map_figures.facility_map(facility_frame, colour_by="kind")
+    by_name = {t.name: t for t in point_traces(fig)}
+    sites = int((facility_frame["kind"] == "site").sum())
+    site_trace = by_name[f"Manufacturing site ({sites:,})"]
+    assert site_trace.marker.color == theme.CATEGORICAL[0]
+    centre_trace = next(t for name, t in by_name.items() if name.startswith("Innovation centre ("))
+    assert centre_trace.marker.color == theme.CATEGORICAL[1]
+
+
+def test_centres_are_distinct_without_colour(facility_frame):
+    """Centres get a white dot on top of a larger marker: visible in greyscale too."""
+    fig = map_figures.facility_map(facility_frame, colour_by="status")
+    dots = [t for t in point_traces(fig) if t.marker.color == "white"]
+    assert len(dots) == 1
+    centres = facility_frame.loc[(facility_frame["kind"] == "centre") & facility_frame["latitude"].notna()]
+    assert sorted(row[0] for row in dots[0].customdata) == sorted(centres["facility_id"])
+    sizes = map_figures.marker_sizes(facility_frame)
+    assert sizes[facility_frame["kind"] == "centre"].eq(map_figures.CENTRE_SIZE).all()
+
+
+def test_size_grows_with_employees_and_unstated_is_smallest():
+    frame = pd.DataFrame({"kind": ["site", "site", "site", "centre"],
+                          "employees": pd.array([pd.NA, 9, 999, pd.NA], dtype="Int64")})
+    sizes = map_figures.marker_sizes(frame).tolist()
+    assert sizes == [8.0, 12.0, 20.0, 20.0]  # 8 + 4*log10(1+n): 10 -> 12, 1000 -> 20
+
+
+def test_colour_categories_by_capability_group():
+    frame = pd.DataFrame({"capabilities": [["biologics"], ["biologics", "api"], [], ["diagnostics"]]})
+    groups = {"biologics": "Modality", "api": "Process stage", "diagnostics": "Enabling"}
+    got = map_figures.colour_categories(frame, "capability_group", groups).tolist()
+    assert got == ["Modality", map_figures.SEVERAL_GROUPS, map_figures.NO_CAPABILITY, "Enabling"]
+
+
+def test_hover_names_company_town_capabilities_status_and_source(facility_frame, embedded):
+    fig = map_figures.facility_map(facility_frame, capabilities=embedded["capabilities"])
+    trace = point_traces(fig)[0]
+    for word in ("Company / operator", "Town", "Capabilities", "Status", "Source"):
+        assert word in trace.hovertemplate
+    row = trace.customdata[0]
+    facility = facility_frame.set_index("facility_id").loc[row[0]]
+    names = dict(zip(embedded["capabilities"]["capability_id"], embedded["capabilities"]["name"]))
+    assert row[4] == ", ".join(names[c] for c in facility["capabilities"])
+    assert row[6] == facility["source_url"]
+
+
+# ---------------------------------------------------------------- many points
+
+
+def test_100k_points_are_counted_in_grid_squares():
+    frame = synthetic_facilities(100_000)
+    fig = map_figures.facility_map(frame)
+    traces = point_traces(fig)
+    assert len(traces) == 1
+    counts = np.asarray(traces[0].customdata[:, 1], dtype=int)
+    assert counts.sum() == 100_000
+    assert len(counts) < 10_000
+    assert "10 km square" in map_figures.facility_map_caption(frame)
+
+
+def test_below_the_threshold_every_point_is_drawn():
+    frame = synthetic_facilities(map_figures.AGGREGATE_ABOVE)
+    fig = map_figures.facility_map(frame)
+    assert sum(len(t.lat) for t in point_traces(fig) if t.marker.color != "white") == map_figures.AGGREGATE_ABOVE
+
+
+def test_grid_cells_hand_computed():
+    # Two points 1 km apart near York share a 10 km square; one in Edinburgh is on its own.
+    frame = pd.DataFrame({"latitude": [53.960, 53.965, 55.953], "longitude": [-1.080, -1.080, -3.188],
+                          "kind": ["site", "centre", "site"]})
+    cells = map_figures.grid_cells(frame)
+    assert sorted(cells["facilities"].tolist()) == [1, 2]
+    york = cells.loc[cells["facilities"] == 2].iloc[0]
+    assert york["centres"] == 1
+    assert abs(york["latitude"] - 53.96) < 0.1 and abs(york["longitude"] + 1.08) < 0.15
+
+
+def test_picking_a_grid_square_selects_its_facilities():
+    frame = synthetic_facilities(6_000)
+    cell = map_figures.grid_cells(frame).sort_values("facilities").iloc[-1]
+    picked = map_figures.facilities_for_selection(frame, [cell["cell"]])
+    assert len(picked) == cell["facilities"]
+
+
+# ---------------------------------------------------------------- selection
+
+
+def test_selected_ids_from_a_streamlit_selection():
+    points = [{"customdata": ["S0001", "x"]}, {"customdata": ["C001"]}, {"customdata": ["S0001"]},
+              {"location": "TLM"}]
+    assert map_figures.selected_ids(points) == ["S0001", "C001", "TLM"]
+    assert map_figures.selected_regions(points) == ["TLM"]
+    assert map_figures.selected_ids([]) == []
+
+
+def test_details_of_a_picked_facility_are_markdown_safe(facility_frame, embedded):
+    row = facility_frame.iloc[0].copy()
+    row["name"] = "Acme $5m *plant*"
+    text = map_figures.facility_details_markdown(row, {})
+    assert "\\$5m \\*plant\\*" in text
+    assert row["source_url"].replace("_", "\\_") in text
+
+
+# ---------------------------------------------------------------- the region layer
+
+
+def test_choropleth_values_equal_the_analysis_numbers(metrics, embedded, itl1):
+    geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
+    fig = map_figures.region_choropleth(metrics, "investment", geojson)
+    trace = fig.data[0]
+    assert trace.type == "choroplethmap" and fig.layout.map.style == "white-bg"
+    expected = analysis.investment_by_region(embedded["investments"], embedded["regions"]).set_index("itl1_code")
+    got = dict(zip(trace.locations, trace.z))
+    for code in ITL1_CODES:
+        assert got[code] == pytest.approx(expected.loc[code, "public_gbp"] / 1e6)
+    assert trace.colorbar.title.text == "£m"
+    assert trace.zmin == 0
+    assert [row[0] for row in trace.customdata] == list(ITL1_CODES)
+    assert {f["id"] for f in geojson["features"]} == set(ITL1_CODES)
+    assert "Office for National Statistics" in theme.source_of(fig)
+
+
+def test_selected_region_gets_a_thick_outline(metrics, itl1):
+    geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
+    fig = map_figures.region_choropleth(metrics, "facilities", geojson, selected=("TLM",))
+    widths = dict(zip(fig.data[0].locations, fig.data[0].marker.line.width))
+    assert widths["TLM"] > widths["TLC"]
+
+
+def test_tile_grid_is_twelve_labelled_squares_with_values(metrics):
+    fig = map_figures.region_tile_grid(metrics, "facilities", selected=("TLL",))
+    trace = fig.data[0]
+    assert trace.type == "scatter" and trace.marker.symbol == "square"
+    assert len(trace.x) == 12
+    assert list(trace.marker.color) == metrics["facilities"].astype(float).tolist()
+    scotland = list(trace.customdata[:, 0]).index("TLM")
+    assert "Scotland" in trace.text[scotland]
+    assert f"<b>{metrics.set_index('itl1_code').loc['TLM', 'facilities']}</b>" in trace.text[scotland]
+    positions = set(zip(trace.x, trace.y))
+    assert len(positions) == 12  # no two regions share a square
+    assert "tile grid" in theme.source_of(fig).lower()
+
+
+def test_facility_table_joins_capabilities(facility_frame):
+    table = map_figures.facility_table(facility_frame)
+    first = facility_frame.iloc[0]
+    assert table.iloc[0]["capabilities"] == ", ".join(first["capabilities"])
+    assert set(table["kind"]) == {"Manufacturing site", "Innovation centre"}
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+
+
+def count_line(at) -> str:
+    return next(m.value for m in at.markdown if "facilities match the filters" in m.value)
+
+
+def test_map_page_shows_both_maps_and_the_count(facility_frame):
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    at = open_page("app_pages/map.py")
+    assert_healthy(at)
+    assert count_line(at).startswith(f"**{len(facility_frame):,}** facilities")
+    assert at.selectbox(key="url_colour").value == "kind"
+    assert at.radio(key="url_basemap").value == "offline"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Click a region" in captions and "programme totals" in captions
+
+
+def test_region_filter_changes_the_count_and_can_be_cleared(facility_frame):
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    at = open_page("app_pages/map.py")
+    at.session_state["f_region"] = ["TLN"]
+    at.run()
+    assert_healthy(at)
+    expected = int((facility_frame["itl1_code"] == "TLN").sum())
+    assert count_line(at).startswith(f"**{expected:,}** facilities")
+    at.button(key="map-all-regions").click().run()
+    assert count_line(at).startswith(f"**{len(facility_frame):,}** facilities")
+
+
+def test_choices_go_into_the_link():
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    at = open_page("app_pages/map.py")
+    at.selectbox(key="url_colour").set_value("status").run()
+    at.selectbox(key="url_metric").set_value("per_head").run()
+    assert_healthy(at)
+    assert at.query_params["colour"] == "status"
+    assert at.query_params["metric"] == "per_head"
+    assert "is highest on public investment per head" in " ".join(c.value for c in at.caption)
+
+
+def test_a_link_with_a_site_opens_its_details(facility_frame):
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    site = facility_frame.iloc[0]
+    at = open_page("app_pages/map.py", query={"site": site["facility_id"], "colour": "nonsense"})
+    assert_healthy(at)
+    details = " ".join(m.value for m in at.markdown)
+    assert site["organisation"] in details and "Approximate employees" in details
+    assert at.selectbox(key="url_colour").value == "kind"
+    assert any("nonsense" in w.value for w in at.warning)
+
+
+def test_without_boundaries_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
+    from lib import ui
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    monkeypatch.setenv("MMIP_BOUNDARIES_DIR", str(tmp_path))
+    monkeypatch.setenv("MMIP_CACHE_DIR", str(tmp_path))
+    for cached in (ui.boundaries, ui.region_geojson, ui.region_outlines):
+        cached.clear()
+    try:
+        at = open_page("app_pages/map.py")
+        assert_healthy(at)
+        assert any("tile grid" in i.value for i in at.info)
+    finally:
+        monkeypatch.undo()
+        for cached in (ui.boundaries, ui.region_geojson, ui.region_outlines):
+            cached.clear()
+
+
+def test_names_from_data_are_escaped_in_hover_text():
+    """A name from an uploaded file must not become a live link or markup in the map tooltip."""
+    frame = synthetic_facilities(3)
+    frame.loc[0, "name"] = "<a href='https://evil.example'>Click me</a>"
+    frame.loc[1, "town"] = "Town & <b>bold</b>"
+    fig = map_figures.facility_map(frame)
+    hover = np.concatenate([np.asarray(t.customdata) for t in point_traces(fig)])
+    text = " ".join(map(str, hover.ravel()))
+    assert "<a href" not in text and "&lt;a href=" in text
+    assert "Town &amp; &lt;b&gt;bold&lt;/b&gt;" in text
