@@ -1,0 +1,83 @@
+"""Figure builders for the capability-gaps page, on the hand-made landscape of test_gaps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lib import gap_figures, gaps, theme
+from tests.test_gaps import long_table, table
+
+SOURCE = gap_figures.source_line(gaps.REACH_FROM_LADS)
+
+
+def test_heatmap_writes_each_score_in_its_cell_in_a_meaningful_order():
+    out = table()
+    fig = gap_figures.gap_heatmap(out, SOURCE)
+    heat = fig.data[0]
+    assert list(heat.y) == ["Yorkshire and The Humber", "North West", "North East"]  # largest gap first
+    assert list(heat.x) == ["Cap A (MMIP)", "Cap B", "Cap C"]  # by group; MMIP-named marked in words
+    assert np.asarray(heat.z) == pytest.approx(gaps.score_matrix(out).to_numpy())
+    assert heat.texttemplate == "%{z:.2f}"
+    assert (heat.zmin, heat.zmax) == (0, 1)
+    assert heat.colorscale[0][1].upper() == theme.SEQUENTIAL[0].upper()
+    assert "Yorkshire and The Humber has the largest gaps" in fig.layout.title.text
+    assert "distances from the local authorities" in theme.source_of(fig)
+    # the hover carries the numbers behind the score
+    assert list(heat.customdata[0][0]) == [0, "absent", "334 km"]
+
+
+def test_top_gaps_figure_labels_every_bar_with_its_numbers():
+    fig = gap_figures.top_gaps_figure(gaps.top_gaps(table(), 2), SOURCE)
+    bars = fig.data[0]
+    assert list(bars.y) == ["Yorkshire and The Humber · Cap A (MMIP)", "North West · Cap B"]
+    assert bars.text[0] == "1.00  (0 facilities; nearest 334 km)"
+    assert fig.layout.title.text == "Largest regional gap: Cap A in Yorkshire and The Humber"
+
+
+def test_national_figure_says_national_gap_in_words_not_only_colour():
+    national = gaps.national_gaps(table())
+    fig = gap_figures.national_figure(national, gaps.GapParams(national_min_regions=2), 3, SOURCE)
+    bars = fig.data[0]
+    labels = dict(zip(bars.y, bars.text))
+    assert labels["Cap C"] == "0 of 3 regions, 0 facilities – national gap"
+    assert "national gap" not in labels["Cap B"]
+    assert fig.layout.title.text == "1 capability is thin across the whole UK"
+
+
+def test_compare_figure_has_two_panels_on_the_same_rows():
+    comparison = gaps.compare_regions(table(), "TLD", "TLE")
+    fig = gap_figures.compare_figure(comparison, "North West", "Yorkshire and The Humber", SOURCE)
+    left, right = fig.data
+    assert list(left.y) == list(right.y) == ["Cap A", "Cap B", "Cap C"]
+    assert list(right.text) == ["1.00 · 0 facilities", "0.20 · 1 facility", "1.00 · 0 facilities"]
+    assert fig.layout.title.text == "North West has the larger gap in 1 capabilities, Yorkshire and The Humber in 1 (of 3)."
+
+
+def test_what_if_figure_shows_before_and_after():
+    before = table()
+    proposal = gaps.Proposal("New centre", "TLE", ("a",), 0.0, 4.0)
+    after = gaps.gap_table(gaps.add_proposal(long_table(), proposal), *_inputs())
+    narrowed = gaps.narrowed_gaps(gaps.what_if_delta(before, after))
+    fig = gap_figures.what_if_figure(narrowed, "New centre", SOURCE)
+    assert list(fig.data[0].text) == ["1.00 → 0.00 (absence filled)"]
+    assert fig.layout.title.text == "New centre would narrow 1 gap and fill 1 absence"
+    assert gap_figures.what_if_finding(narrowed) == "1 gap narrows; 1 absence filled."
+
+
+def test_empty_inputs_give_a_figure_that_says_so():
+    empty = gaps.narrowed_gaps(gaps.what_if_delta(table(), table()))
+    fig = gap_figures.what_if_figure(empty, "This facility", SOURCE)
+    assert fig.layout.title.text == "This facility would not narrow any gap"
+    assert gap_figures.top_gaps_figure(gaps.top_gaps(table(), 0), SOURCE).layout.title.text.startswith("No regional gap")
+
+
+def test_source_line_says_when_reach_is_not_measured():
+    assert "not measured" in gap_figures.source_line(gaps.REACH_UNAVAILABLE)
+    assert "regions' central points" in gap_figures.source_line(gaps.REACH_FROM_REGIONS)
+
+
+def _inputs():
+    from tests.test_gaps import PARAMS, capabilities, lad_points, regions
+
+    return capabilities(), regions(), lad_points(), None, PARAMS
