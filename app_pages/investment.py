@@ -1,10 +1,121 @@
-"""Investment: public money for medicines manufacturing by region."""
+"""Investment: where public money for medicines manufacturing went, by region, programme, year and
+capability, and how the traced awards compare with headline programme totals."""
 
 import streamlit as st
 
-from lib import analysis, ui
+from lib import config, gaps, investment, region_metrics, theme, ui
+from lib import investment_figures as figures
 
 st.title("Public investment")
 frames = ui.require("investments", "regions")
-by_region = analysis.investment_by_region(frames["investments"], frames["regions"])
-st.dataframe(by_region, hide_index=True, width="stretch")
+investments, regions = frames["investments"], frames["regions"]
+filters = ui.current_filters()
+names = ui.capability_names()
+
+# ---------------------------------------------------------------- year range (in the URL)
+bounds = investment.year_bounds(investments)
+undated_total = int(investment.select_awards(investments)["year"].isna().sum())
+years = investment.YearRange()
+controls = st.columns([3, 2])
+if bounds and bounds[0] < bounds[1]:
+    if "inv_years" not in st.session_state:
+        selected, notices = investment.year_range_from_query(st.query_params.to_dict(), bounds)
+        st.session_state["inv_years"] = selected
+        st.session_state["_inv_year_notices"] = notices
+    low, high = st.session_state["inv_years"]
+    # Imported data may have a different span: keep the stored range inside it.
+    st.session_state["inv_years"] = (min(max(low, bounds[0]), bounds[1]), max(min(high, bounds[1]), bounds[0]))
+    start, end = controls[0].slider("Year announced", bounds[0], bounds[1], key="inv_years")
+    ui.sync_query_params(investment.year_range_to_query((start, end), bounds), owned=set(investment.YEAR_QUERY_KEYS))
+    years = investment.YearRange(start, end)
+    for notice in st.session_state.pop("_inv_year_notices", []):
+        st.warning(notice)
+include_undated = controls[1].checkbox(f"Include the {undated_total} award(s) with no year", value=True,
+                                       key="inv_undated", disabled=undated_total == 0)
+years = investment.YearRange(years.start, years.end, include_undated)
+
+awards = investment.select_awards(investments, filters.regions, filters.capabilities, years)
+summary = investment.summary(awards)
+
+cols = st.columns(4)
+cols[0].metric("Traced public money", summary["public_label"])
+cols[1].metric("Awards with a stated amount", f"{summary['awards_with_amount']:,}")
+cols[2].metric("Awards with no stated amount", f"{summary['awards_not_stated']:,}")
+cols[3].metric("UK-wide or multi-region", theme.format_gbp(summary["uk_wide_gbp"]))
+st.caption(
+    "Traced money adds up award-level public money with a stated amount. Awards that state no amount are "
+    "counted, never taken as £0. Headline programme totals overlap the awards and are never added to them: "
+    "see *Headline vs traced*. The region and capability filters apply here; site type and status do not. "
+    + ("A region filter leaves out UK-wide and multi-region awards, which belong to no region. "
+       if filters.regions else ""))
+with st.expander("How these figures are made"):
+    st.markdown((config.PROJECT_ROOT / "docs" / "investment_method.md").read_text(encoding="utf-8"))
+
+totals = investment.region_totals(awards, regions, only=filters.regions)
+tabs = st.tabs(["Regions", "Programmes and years", "Capabilities and flow", "Against capability gaps",
+                "Headline vs traced", "Records"])
+
+with tabs[0]:
+    ui.chart(figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary),
+             data=totals)
+    ui.chart(figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals),
+             data=totals)
+    metrics = region_metrics.region_metrics(ui.filtered_facilities(filters), awards, regions)
+    geojson = ui.region_geojson()
+    if geojson is None:
+        st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")
+    ui.chart(figures.region_map(metrics, geojson), key="inv-map",
+             finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
+             data=region_metrics.metric_table(metrics))
+
+with tabs[1]:
+    programmes = investment.top_with_other(investment.by_programme(awards), "programme", 12, "{n} other programmes")
+    ui.chart(figures.programme_bars(programmes), key="inv-programme",
+             finding="The largest programmes by traced money; the rest are summed in one grey bar "
+                     "(the table lists every programme's records).",
+             data=investment.by_programme(awards))
+    by_year = investment.by_year(awards)
+    year_finding = figures.year_finding(by_year, summary)
+    ui.chart(figures.year_bars(by_year), key="inv-year", finding=year_finding, data=by_year)
+    ui.chart(figures.cumulative_line(by_year), key="inv-cumulative", finding=year_finding, data=by_year)
+
+with tabs[2]:
+    split = investment.capability_split(awards, names)
+    capabilities = investment.by_capability(split)
+    ui.chart(figures.capability_bars(capabilities), key="inv-capability",
+             finding=figures.capability_finding(capabilities), data=capabilities)
+    links = investment.flow_links(split)
+    if links.empty:
+        st.info("No award with a stated amount matches the filters, so there is no flow to draw.")
+    else:
+        ui.chart(figures.flow_sankey(links), key="inv-flow", finding=figures.flow_finding(links), data=links)
+
+with tabs[3]:
+    scores = gaps.region_gap_scores(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities,
+                                                  filters.regions))
+    joined = investment.against_gaps(totals, scores)
+    ui.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)
+    st.caption("Gap score: see the Capability gaps page for its method. It is computed over the capabilities "
+               "selected in the sidebar (all when none is selected).")
+
+with tabs[4]:
+    comparison = investment.headline_vs_traced(investments)
+    ui.chart(figures.headline_bars(comparison), key="inv-headline",
+             finding=figures.headline_finding(comparison), data=comparison)
+    st.dataframe(comparison[["investment_id", "programme", "headline_gbp", "traced_gbp", "difference",
+                             "matched_by", "source_url"]],
+                 hide_index=True, width="stretch",
+                 column_config={"headline_gbp": st.column_config.NumberColumn("headline £", format="£%,.0f"),
+                                "traced_gbp": st.column_config.NumberColumn("traced £", format="£%,.0f"),
+                                "difference": st.column_config.TextColumn(width="large"),
+                                "source_url": st.column_config.LinkColumn("source")})
+    st.caption("Not filtered: each headline is compared with every award record matched to it.")
+
+with tabs[5]:
+    records = investment.records_table(awards, names)
+    st.markdown(f"**{len(records):,}** award records match the filters. Empty amounts are not stated by any source.")
+    st.dataframe(records, hide_index=True, width="stretch",
+                 column_config={"source_url": st.column_config.LinkColumn("source"),
+                                "public £": st.column_config.NumberColumn(format="£%,.0f"),
+                                "private £": st.column_config.NumberColumn(format="£%,.0f")})
+    ui.download_buttons(records, "uk-medicines-manufacturing-public-investment", key="inv-records")
