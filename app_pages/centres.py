@@ -1,10 +1,42 @@
-"""Centres of excellence: the four centres the MMIP asked for, and who answers each."""
+"""Centres of excellence: the four centres the MMIP asked for, who answers each, and every other centre."""
 
 import streamlit as st
 
-from lib import analysis, ui
+from lib import centre_figures, centres, ui
 
 st.title("Centres of excellence")
-frames = ui.require("centres", "mmip_proposals")
-tracker = analysis.mmip_tracker(frames["mmip_proposals"], frames["centres"])
-st.dataframe(tracker, hide_index=True, width="stretch")
+frames = ui.require("centres", "mmip_proposals", "capabilities")
+names = ui.capability_names()
+tracker = centres.mmip_tracker(frames["mmip_proposals"], frames["centres"])
+coverage = centres.proposal_coverage(tracker)
+
+st.subheader("The four centres the MMIP asked for", anchor=False)
+st.markdown(centres.coverage_finding(coverage))
+for proposal in coverage.loc[coverage["coverage"] == centres.COVERAGE_NONE].itertuples():
+    st.warning(f"**{proposal.proposal_id} {proposal.title}: {centres.UNANSWERED.lower()}.**", icon=":material/warning:")
+st.dataframe(centres.tracker_table(tracker, names), hide_index=True, width="stretch", column_config={
+    "Proposal": st.column_config.TextColumn(width="medium"),
+    "Answered by": st.column_config.TextColumn(width="medium"),
+    "Match": st.column_config.TextColumn(width="small"),
+    "Status": st.column_config.TextColumn(width="small"),
+})
+st.caption("Source: MMIP, Manufacturing Vision for UK Pharma (2017), and the cited page of each centre. "
+           "Money is what a source states for the centre; \"not stated\" means no source gives it (it is "
+           "not zero). A partial match covers part of what the proposal asked for.")
+
+st.subheader("Every other centre", anchor=False)
+facility_frame, _long = ui.facility_tables()
+others = centres.other_centre_facilities(facility_frame, frames["centres"])
+fig = centre_figures.centre_map(others, outlines=ui.region_outlines(), title=centres.centre_map_title(others))
+ui.chart(fig, key="centres-map", finding=centres.other_centres_finding(centres.other_centres(frames["centres"])),
+         height=560)
+st.dataframe(centres.centre_table(centres.other_centres(frames["centres"]), names), hide_index=True,
+             width="stretch", column_config={"id": None})
+
+st.subheader("Centre profile", anchor=False)
+ordered = centres.centre_table(frames["centres"], names)
+centre_names = dict(zip(ordered["id"], ordered["Centre"]))
+ui.url_choice("centre", list(centre_names), default=ordered["id"].iloc[0])
+chosen = st.selectbox("Centre", list(centre_names), format_func=centre_names.get, key="url_centre")
+ui.sync_query_params({"centre": chosen}, owned={"centre"})
+ui.profile(centres.centre_profile(frames["centres"], frames["mmip_proposals"], chosen, names))

@@ -1,13 +1,15 @@
-"""Overview: the headline numbers of the UK medicines-manufacturing landscape."""
+"""Overview: the landscape at a glance (projector-readable), each part linking to its page."""
 
 import streamlit as st
 
-from lib import analysis, ui
+from lib import analysis, gaps, map_figures, ui
+
+TOP_N = 5
 
 st.title("UK medicines manufacturing capability")
 st.markdown("Where the UK can make medicines, where capability is missing, and where public money has gone.")
 
-frames = ui.require("sites", "centres", "investments", "regions")
+frames = ui.require("sites", "centres", "investments", "regions", "capabilities")
 filters = ui.current_filters()
 facilities = ui.filtered_facilities(filters)
 headline = analysis.headline_figures(facilities, frames["investments"], filters)
@@ -17,5 +19,29 @@ cols[0].metric("Manufacturing sites", f"{headline['sites']:,}")
 cols[1].metric("Innovation centres", f"{headline['centres']:,}")
 cols[2].metric("Regions with a facility", f"{headline['regions_covered']} of 12")
 cols[3].metric("Traced public investment", headline["traced_investment_label"])
+st.caption(headline["as_of_note"] + " Source: project dataset of public, cited pages (see About the data).")
 
-st.caption(headline["as_of_note"])
+map_column, lists_column = st.columns([3, 2], gap="large")
+with map_column:
+    fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), capabilities=frames["capabilities"])
+    ui.chart(fig, key="overview-map", finding=map_figures.facility_map_finding(facilities), height=520)
+    st.page_link("app_pages/map.py", label="Explore the map", icon=":material/map:")
+
+with lists_column:
+    st.subheader("Largest capability gaps", anchor=False)
+    top_gaps = gaps.top_gaps(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities, filters.regions), TOP_N)
+    st.dataframe(top_gaps[["rank", "region", "capability", "gap_level", "count"]]
+                 .rename(columns={"gap_level": "gap", "count": "operational facilities"}),
+                 hide_index=True, width="stretch")
+    st.page_link("app_pages/gaps.py", label="All capability gaps", icon=":material/grid_view:")
+
+    st.subheader("Most public money (traced awards)", anchor=False)
+    by_region = analysis.investment_by_region(frames["investments"], frames["regions"])
+    st.dataframe(analysis.top_funded_regions(by_region, TOP_N, filters.regions), hide_index=True, width="stretch")
+    st.caption("Awards with a stated amount placed in one region; UK-wide awards and programme budgets "
+               "are not counted in any region.")
+    st.page_link("app_pages/investment.py", label="All public investment", icon=":material/payments:")
+
+st.page_link("app_pages/centres.py", label="Centres of excellence: which MMIP proposals are answered",
+             icon=":material/hub:")
+st.page_link("app_pages/directory.py", label="Search the directory of sites and centres", icon=":material/search:")

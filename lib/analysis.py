@@ -76,17 +76,16 @@ def investment_by_region(investments: pd.DataFrame, regions: pd.DataFrame) -> pd
     return out.sort_values("public_gbp", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def mmip_tracker(proposals: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
-    """Each MMIP proposal with the centres that answer it; proposals no centre answers say so."""
-    answering = centres.loc[centres["mmip_proposal"].notna(),
-                            ["mmip_proposal", "centre_id", "name", "town", "itl1_code", "status",
-                             "mmip_match", "opened_year", "public_funding_gbp", "private_funding_gbp"]]
-    merged = proposals[["proposal_id", "title"]].merge(
-        answering, left_on="proposal_id", right_on="mmip_proposal", how="left")
-    merged["answered"] = merged["centre_id"].notna()
-    merged["region"] = merged["itl1_code"].map(ITL1_NAMES)
-    merged["name"] = merged["name"].fillna("No centre answers this proposal yet")
-    return merged.drop(columns=["mmip_proposal"])
+def top_funded_regions(by_region: pd.DataFrame, n: int = 5, regions: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The ``n`` regions (of ``regions``; empty: all) with most traced public £ (from
+    :func:`investment_by_region`), £ as text. Regions with no traced money are left out."""
+    rows = by_region.loc[by_region["itl1_code"].isin(regions)] if regions else by_region
+    top = rows.loc[rows["public_gbp"] > 0].nlargest(n, "public_gbp", keep="first")
+    return pd.DataFrame({
+        "region": top["name"].to_numpy(),
+        "public money": top["public_gbp"].map(theme.format_gbp).to_numpy(),
+        "awards with an amount": top["awards_with_amount"].to_numpy(),
+    })
 
 
 def dataset_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:

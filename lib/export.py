@@ -11,30 +11,42 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
+_FORMULA_PATTERN = r"^[=+\-@\t\r]"
+_NUMBER_PATTERN = r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$"
 
 
-def _neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
-        return "'" + value
-    return value
+def _neutralise_text(text: pd.Series) -> pd.Series:
+    """Prefix an apostrophe to text a spreadsheet would run as a formula (plain numbers such as
+    "-5" are left alone: they are not formulas)."""
+    risky = text.str.match(_FORMULA_PATTERN, na=False) & ~text.str.match(_NUMBER_PATTERN, na=False)
+    return text.where(~risky, "'" + text)
 
 
-def _flatten(value):
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return "; ".join(str(v) for v in value)
-    return value
+def _join_lists(column: pd.Series) -> pd.Series:
+    """List cells joined by "; " with pyarrow (vectorised); other cells unchanged."""
+    values = column.tolist()
+    if not any(isinstance(v, (list, tuple, np.ndarray)) for v in values[:1000]):
+        return column
+    lists = pa.array([list(v) if isinstance(v, (list, tuple, np.ndarray)) else None for v in values],
+                     type=pa.list_(pa.string()))
+    joined = pd.Series(pc.binary_join(lists, "; ").to_pylist(), index=column.index, dtype="object")
+    return joined.where(joined.notna(), column)
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with list cells joined by "; " and formula-like text neutralised."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(_flatten).map(_neutralise)
-    out.columns = [_neutralise(str(c)) for c in out.columns]
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            values = _join_lists(values)
+            text = values.astype("string")
+            out[column] = _neutralise_text(text).astype(object).where(values.notna(), None)
+    out.columns = _neutralise_text(pd.Series([str(c) for c in out.columns], dtype="string")).tolist()
     return out
 
 
@@ -44,8 +56,11 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def to_excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An .xlsx workbook, one sheet per frame. xlsxwriter (about 10x faster than openpyxl on
+    100k rows) is told never to turn text into formulas or hyperlinks."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         for name, frame in sheets.items():
             spreadsheet_safe(frame).to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
-from lib import analysis, geo
+from lib import analysis, centres, geo
 from lib.schemas import ITL1_CODES, UK_LAT, UK_LON, YEAR_RANGE
 
 ID_COLUMNS = {"sites": "site_id", "centres": "centre_id", "investments": "investment_id",
@@ -89,7 +88,7 @@ def test_regions_complete(embedded):
 
 
 def test_every_mmip_proposal_is_tracked(embedded):
-    tracker = analysis.mmip_tracker(embedded["mmip_proposals"], embedded["centres"])
+    tracker = centres.mmip_tracker(embedded["mmip_proposals"], embedded["centres"])
     assert set(tracker["proposal_id"]) == {"P1", "P2", "P3", "P4"}
     unanswered = tracker.loc[~tracker["answered"], "name"]
     assert (unanswered == "No centre answers this proposal yet").all()

@@ -1,0 +1,65 @@
+"""The Overview (default page): headline figures, a small offline map, top gaps and top-funded
+regions, each linking to its page, and the as-of note."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from lib import analysis
+from tests.apptest_helpers import assert_healthy, open_page
+
+
+def _tables(at) -> list[pd.DataFrame]:
+    return [frame.value for frame in at.dataframe]
+
+
+def test_overview_shows_the_four_headline_figures(embedded):
+    at = open_page()
+    assert_healthy(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert list(metrics) == ["Manufacturing sites", "Innovation centres", "Regions with a facility",
+                             "Traced public investment"]
+    assert metrics["Manufacturing sites"] == f"{len(embedded['sites']):,}"
+    assert metrics["Traced public investment"].startswith("£")
+
+
+def test_overview_map_is_offline(embedded):
+    at = open_page()
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    figure = json.loads(charts[0].proto.spec)
+    assert figure["layout"]["map"]["style"] == "white-bg"
+    assert all(trace["type"] == "scattermap" for trace in figure["data"])
+
+
+def test_overview_links_to_every_detail_page():
+    at = open_page()
+    targets = {link.proto.page for link in at.get("page_link")}
+    assert {"map", "gaps", "investment", "centres", "directory"} <= targets
+
+
+def test_top_funded_regions_match_the_investment_analysis(embedded):
+    at = open_page()
+    by_region = analysis.investment_by_region(embedded["investments"], embedded["regions"])
+    funded = next(t for t in _tables(at) if "public money" in t.columns)
+    assert funded["region"].tolist() == by_region.loc[by_region["public_gbp"] > 0, "name"].head(5).tolist()
+    gaps = next(t for t in _tables(at) if "gap" in t.columns)
+    assert gaps["rank"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_region_filter_narrows_the_lists():
+    at = open_page()
+    at.multiselect(key="f_region").set_value(["TLM"]).run()
+    assert_healthy(at)
+    funded = next(t for t in _tables(at) if "public money" in t.columns)
+    assert funded["region"].tolist() == ["Scotland"]
+    gaps = next(t for t in _tables(at) if "gap" in t.columns)
+    assert set(gaps["region"]) == {"Scotland"}
+
+
+def test_as_of_and_source_note_is_shown():
+    at = open_page()
+    captions = " ".join(c.value for c in at.caption)
+    assert "Sources dated up to" in captions and "Source:" in captions
