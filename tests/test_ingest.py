@@ -1,0 +1,383 @@
+"""Bring your own data: reading, recognising, repairing and rejecting uploaded files.
+
+Every hostile case checks the exact message a user sees and how many rows are rejected.
+"""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib import export, ingest
+from lib.data import load_dataset
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+TODAY = pd.Timestamp("2025-01-31").date()
+SITE_HEADER = ("site_id,company,site_name,town,postcode_outward,latitude,longitude,location_precision,"
+               "location_source,itl1_code,capabilities,modality,site_kind,approx_employees,status,source_url,"
+               "as_of,note")
+GOOD_SITE = ("S0001,Example Ltd,Main,Leeds,LS2,53.80,-1.55,town,GeoNames,TLE,biologics,,commercial,100,"
+             "operational,https://example.org,2024-01-01,")
+INVESTMENT_HEADER = ("investment_id,record_type,programme,funder,recipient,project,town,itl1_code,public_gbp,"
+                     "private_gbp,year,capabilities,source_url,as_of,note")
+
+
+@pytest.fixture(scope="module")
+def capabilities():
+    return load_dataset("capabilities")
+
+
+def run(data: bytes | str, kind: str, capabilities, file="upload.csv", places=None, **kwargs):
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return ingest.ingest(ingest.read_table(raw, file), kind, capabilities, places=places, today=TODAY, **kwargs)
+
+
+def reasons(result) -> list[str]:
+    return result.rejected["reason"].tolist()
+
+
+# ---------------------------------------------------------------- the embedded data itself
+
+
+@pytest.mark.parametrize("kind", ingest.KINDS)
+def test_the_embedded_sources_import_unchanged(kind, capabilities, root, embedded):
+    result = run((root / "data" / "source" / f"{kind}.csv").read_bytes(), kind, capabilities)
+    assert result.format == "project"
+    assert result.rejected.empty, result.rejected.head()
+    expected = embedded[kind].reset_index(drop=True)
+    pd.testing.assert_frame_equal(result.accepted.drop(columns=list(ingest.LIST_COLUMNS[kind])),
+                                  expected.drop(columns=list(ingest.LIST_COLUMNS[kind])), check_dtype=False)
+    for column in ingest.LIST_COLUMNS[kind]:
+        assert result.accepted[column].map(list).tolist() == expected[column].map(list).tolist()
+
+
+# ---------------------------------------------------------------- messy but common: handled
+
+
+def test_utf8_bom_and_windows_1252_are_read_with_pound_signs_and_accents(capabilities):
+    text = f"{SITE_HEADER}\n{GOOD_SITE.replace('Example Ltd', 'Café Pharma £')}\n"
+    for encoded, encoding in ((b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig"),
+                              (text.encode("cp1252"), "cp1252")):
+        table = ingest.read_table(encoded, "sites.csv")
+        assert table.encoding == encoding
+        assert list(table.frame.columns)[0] == "site_id"
+        result = ingest.ingest(table, "sites", capabilities, today=TODAY)
+        assert result.summary() == "1 rows read, 1 accepted, 0 rejected"
+        assert result.accepted.loc[0, "company"] == "Café Pharma £"
+
+
+@pytest.mark.parametrize("delimiter,name", [(";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
+def test_semicolon_tab_and_pipe_delimiters(delimiter, name, capabilities):
+    header = SITE_HEADER.replace(",", delimiter)
+    row = GOOD_SITE.replace(",", delimiter)
+    table = ingest.read_table(f"{header}\n{row}\n".encode(), "sites.txt")
+    assert f"delimiter {name}" in table.describe()
+    assert ingest.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
+
+
+def test_money_written_the_way_people_write_it(capabilities):
+    amounts = ["£1.2m", "1,200,000", "£250k", "GBP 3.5 million", "", "£0.75bn"]
+    rows = [f"I{i:04d},award,Prog,Funder,Org {i},,,TLE,\"{a}\",,2020,,https://example.org,2020-01-01,"
+            for i, a in enumerate(amounts, start=1)]
+    result = run("\n".join([INVESTMENT_HEADER, *rows]) + "\n", "investments", capabilities)
+    assert result.rejected.empty, result.rejected
+    assert result.accepted["public_gbp"].tolist()[:4] == [1_200_000, 1_200_000, 250_000, 3_500_000]
+    assert pd.isna(result.accepted["public_gbp"].iloc[4])  # empty = not stated, never zero
+    assert result.accepted["public_gbp"].iloc[5] == 750_000_000
+    assert "1 accepted record(s) state no public amount: shown as not stated, excluded from sums" in result.notes
+
+
+def test_postcodes_in_any_case_and_spacing_give_the_outward_code(capabilities):
+    header = "company,site_name,town,postcode,latitude,longitude,itl1_code,capabilities,site_kind,status"
+    rows = ["A Ltd,One,Leeds, ls29jt ,53.80,-1.55,Yorkshire and The Humber,Biologics,commercial,Operational",
+            "B Ltd,Two,Leeds,Ls2  9JT,53.80,-1.55,TLE,biologics,CDMO,operational"]
+    result = run("\n".join([header, *rows]) + "\n", "sites", capabilities,
+                 mapping=None, fmt="mapped")
+    assert result.rejected.empty, result.rejected
+    assert result.accepted["postcode_outward"].tolist() == ["LS2", "LS2"]
+    assert result.accepted["itl1_code"].tolist() == ["TLE", "TLE"]
+    assert result.accepted["capabilities"].map(list).tolist() == [["biologics"], ["biologics"]]
+    assert result.accepted["site_id"].tolist() == ["S0001", "S0002"]  # numbered when the file has no ids
+
+
+def test_trailing_blank_rows_are_ignored_and_row_numbers_kept(capabilities):
+    text = f"{SITE_HEADER}\n{GOOD_SITE}\n,,,,,,,,,,,,,,,,,\n\n,,,,,,,,,,,,,,,,,\n"
+    table = ingest.read_table(text.encode(), "sites.csv")
+    assert table.blank_rows == 3
+    assert "3 blank row(s) ignored" in table.describe()
+    assert ingest.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
+
+
+# ---------------------------------------------------------------- impossible: rejected with a reason
+
+
+def test_negative_money_is_rejected(capabilities):
+    rows = ["I0001,award,Prog,Funder,Org,,,TLE,-500,,2020,,https://example.org,2020-01-01,",
+            "I0002,award,Prog,Funder,Org,,,TLE,500,,2020,,https://example.org,2020-01-01,"]
+    result = run("\n".join([INVESTMENT_HEADER, *rows]) + "\n", "investments", capabilities)
+    assert result.summary() == "2 rows read, 1 accepted, 1 rejected"
+    assert result.rejected[["row", "column", "value", "reason"]].values.tolist() == [
+        [1, "public_gbp", "-500", "negative money: an amount cannot be below zero"]]
+
+
+def test_swapped_and_foreign_coordinates_are_rejected_with_the_reason(capabilities):
+    swapped = GOOD_SITE.replace("53.80,-1.55", "-1.55,53.80")
+    new_york = GOOD_SITE.replace("S0001", "S0002").replace("53.80,-1.55", "40.71,-74.01")
+    good = GOOD_SITE.replace("S0001", "S0003")
+    result = run(f"{SITE_HEADER}\n{swapped}\n{new_york}\n{good}\n", "sites", capabilities)
+    assert result.summary() == "3 rows read, 1 accepted, 2 rejected"
+    assert result.rejected[["row", "reason"]].values.tolist() == [
+        [1, "latitude and longitude look swapped"], [2, "coordinates are outside the UK"]]
+
+
+def test_unknown_capability_suggests_the_nearest(capabilities):
+    row = GOOD_SITE.replace(",biologics,", ",biologic;Sterile fill finish,")
+    result = run(f"{SITE_HEADER}\n{row}\n", "sites", capabilities)
+    assert result.summary() == "1 rows read, 0 accepted, 1 rejected"
+    assert reasons(result) == ["unknown capability 'biologic'; did you mean 'Biologics' (biologics)?"]
+
+
+def test_duplicate_ids_are_rejected(capabilities):
+    result = run(f"{SITE_HEADER}\n{GOOD_SITE}\n{GOOD_SITE}\n{GOOD_SITE.replace('S0001', 'S0002')}\n",
+                 "sites", capabilities)
+    assert result.summary() == "3 rows read, 1 accepted, 2 rejected"
+    assert reasons(result) == ["duplicate id", "duplicate id"]
+    assert result.rejected["row"].tolist() == [1, 2]
+
+
+def test_every_problem_of_a_row_is_reported_at_once(capabilities):
+    row = GOOD_SITE.replace("commercial", "factory").replace("operational", "open")
+    result = run(f"{SITE_HEADER}\n{row}\n", "sites", capabilities)
+    assert result.rejected["column"].tolist() == ["site_kind", "status"]
+    assert result.rejected_rows == 1
+
+
+def test_rejected_report_is_formula_safe_when_downloaded(capabilities):
+    result = run(f"{SITE_HEADER}\n{GOOD_SITE.replace('commercial', '=1+2')}\n", "sites", capabilities)
+    assert result.rejected["value"].tolist() == ["=1+2"]
+    assert "'=1+2" in export.to_csv_bytes(result.rejected).decode("utf-8-sig")
+
+
+# ---------------------------------------------------------------- files that cannot be read
+
+
+@pytest.mark.parametrize("data,file,message", [
+    (b"", "empty.csv", "the file is empty"),
+    (b"a,b\n", "header.csv", "the file has a header but no data rows"),
+    (b"a,b\n1,2\n3,4,5\n", "ragged.csv",
+     "the CSV could not be read: line 3 has 3 values but the header has fewer; "
+     "is a value containing the delimiter not in quotes?"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls",
+     "this is an old Excel .xls file: save it as .xlsx or CSV and upload again"),
+    (b"site_id\nS0001\n", "renamed.xlsx", "the file is named .xlsx but its content is not a xlsx file"),
+])
+def test_unreadable_files_get_a_clear_message(data, file, message):
+    with pytest.raises(ingest.IngestError) as caught:
+        ingest.read_table(data, file)
+    assert caught.value.message == message
+    assert caught.value.file == file
+
+
+def test_size_limit_matches_the_server_upload_limit(root):
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == ingest.MAX_UPLOAD_MB
+    with pytest.raises(ingest.IngestError) as caught:
+        ingest.read_table(b"x" * 2_000_000, "big.csv", max_bytes=1_048_576)
+    assert caught.value.message == "the file is 1.9 MB; the limit is 1 MB".replace("1 MB", f"{ingest.MAX_UPLOAD_MB} MB")
+
+
+def test_row_limit_has_a_clear_message(monkeypatch):
+    monkeypatch.setattr(ingest, "MAX_ROWS", 3)
+    with pytest.raises(ingest.IngestError) as caught:
+        ingest.read_table(b"a\n1\n2\n3\n4\n", "rows.csv")
+    assert caught.value.message == "the file has more than 3 rows; split it into smaller files"
+
+
+# ---------------------------------------------------------------- Excel and Parquet
+
+
+def test_excel_sheet_is_chosen_by_name(capabilities, tmp_path):
+    source = pd.read_csv(io.StringIO(f"{SITE_HEADER}\n{GOOD_SITE}\n"), dtype=str, keep_default_na=False)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        pd.DataFrame({"About": ["read me"]}).to_excel(writer, sheet_name="Notes", index=False)
+        source.to_excel(writer, sheet_name="Sites", index=False)
+    data = buffer.getvalue()
+    assert ingest.excel_sheets(data) == ["Notes", "Sites"]
+    table = ingest.read_table(data, "sites.xlsx", sheet="Sites")
+    assert ingest.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
+    with pytest.raises(ingest.IngestError) as caught:
+        ingest.read_table(data, "sites.xlsx", sheet="Nope")
+    assert caught.value.message == "there is no sheet named 'Nope'; sheets: Notes, Sites"
+
+
+def test_parquet_with_list_columns(capabilities, root, embedded):
+    data = (root / "data" / "centres.parquet").read_bytes()
+    result = ingest.ingest(ingest.read_table(data, "centres.parquet"), "centres", capabilities)
+    assert result.summary() == f"{len(embedded['centres'])} rows read, {len(embedded['centres'])} accepted, 0 rejected"
+    assert result.accepted["funders"].map(list).tolist() == embedded["centres"]["funders"].map(list).tolist()
+
+
+# ---------------------------------------------------------------- real formats and mapping
+
+
+def test_innovate_uk_funded_projects(capabilities, places):
+    data = (FIXTURES / "innovate_uk_funded_projects.csv").read_bytes()
+    table = ingest.read_table(data, "innovate_uk.csv")
+    assert ingest.detect_format(table.frame.columns, "investments") == "innovate_uk"
+    result = ingest.ingest(table, "investments", capabilities, places=places, today=TODAY)
+    assert result.summary() == "6 rows read, 3 accepted, 3 rejected"
+    assert result.rejected[["row", "reason"]].values.tolist() == [
+        [1, "duplicate id"],
+        [3, "withdrawn: the source marks this project or participant as withdrawn"],
+        [5, "duplicate id"],
+    ]
+    accepted = result.accepted.set_index("recipient")
+    assert accepted.loc["University of Example", "itl1_code"] == "TLM"  # from Address Region
+    assert accepted.loc["CellCo Ltd", "itl1_code"] == "TLH"  # from the district Cambridge
+    assert accepted.loc["PackCo Ltd", "itl1_code"] == "UK"  # nowhere given: kept, in no region
+    assert "region not known (no postcode or district given)" in accepted.loc["PackCo Ltd", "note"]
+    assert result.unplaced[["row", "reason"]].values.tolist() == [[4, "no postcode or district given"]]
+    assert accepted["public_gbp"].tolist() == [480_000, 95_000, 1_200_000]
+    assert accepted.loc["CellCo Ltd", "year"] == 2018  # "2018/19"
+    assert set(accepted["record_type"]) == {"award"}
+    assert set(accepted["source_url"]) == {ingest.INNOVATE_UK_URL}
+
+
+def test_innovate_uk_from_excel(capabilities, tmp_path):
+    frame = pd.read_csv(FIXTURES / "innovate_uk_funded_projects.csv", dtype=str, keep_default_na=False)
+    frame = frame.rename(columns={"Award Offered (£)": "Grant Offered (£)"})  # the 2020 file's name
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, sheet_name="Funded projects", index=False)
+    table = ingest.read_table(buffer.getvalue(), "projects.xlsx")
+    result = ingest.ingest(table, "investments", capabilities, today=TODAY)
+    assert result.format == "innovate_uk"
+    assert result.summary() == "6 rows read, 3 accepted, 3 rejected"
+
+
+def test_360giving_flat_csv(capabilities):
+    table = ingest.read_table((FIXTURES / "360giving_grants.csv").read_bytes(), "grants.csv")
+    assert ingest.detect_format(table.frame.columns, "investments") == "360giving"
+    result = ingest.ingest(table, "investments", capabilities, places=ingest.Places(use_postcodes=False))
+    assert result.summary() == "4 rows read, 2 accepted, 2 rejected"
+    assert result.rejected[["row", "column", "reason"]].values.tolist() == [
+        [2, "Currency", "amount is not in pounds sterling (GBP); it is not converted"],
+        [4, "public_gbp", "negative money: an amount cannot be below zero"],
+    ]
+    first = result.accepted.iloc[0]
+    assert (first["recipient"], first["public_gbp"], first["year"], first["as_of"]) == (
+        "Example Pharma Ltd", 250_000, 2022, "2022-05-10")
+    assert first["programme"] == "Manufacturing Fund" and first["funder"] == "Example Public Funder"
+    assert result.accepted.iloc[1]["source_url"] == "https://example.org/data.json"  # no URL: the data source
+
+
+def test_mapping_suggestions_match_common_names():
+    columns = ["Company Name", "Site", "City", "Post Code", "Local Authority", "Lat", "Lng",
+               "Capability areas", "Status", "Type", "Employees", "Source", "Unrelated"]
+    mapping = ingest.suggest_mapping(columns, "sites")
+    assert {k: v for k, v in mapping.items() if v} == {
+        "company": "Company Name", "site_name": "Site", "town": "City", "postcode": "Post Code",
+        "district": "Local Authority", "latitude": "Lat", "longitude": "Lng", "capabilities": "Capability areas",
+        "status": "Status", "site_kind": "Type", "approx_employees": "Employees", "source_url": "Source"}
+
+
+def test_a_register_extract_through_the_mapping_step(capabilities, places):
+    table = ingest.read_table((FIXTURES / "sites_register_extract.csv").read_bytes(), "register.csv")
+    assert ingest.detect_format(table.frame.columns, "sites") == "mapped"
+    result = ingest.ingest(table, "sites", capabilities, places=places, today=TODAY)
+    assert result.summary() == "3 rows read, 3 accepted, 0 rejected", result.rejected
+    sites = result.accepted.set_index("company")
+    assert sites.loc["Example Biologics Ltd", "itl1_code"] == "TLD"  # spatial join of the given point
+    assert sites.loc["Example Biologics Ltd", "location_precision"] == "site"
+    assert sites.loc["Example Biologics Ltd", "approx_employees"] == 1200
+    # No coordinates, postcode lookup off: placed at the district, and the source says so.
+    assert sites.loc["Example Pharma Ltd", "itl1_code"] == "TLD"
+    assert sites.loc["Example Pharma Ltd", "location_precision"] == "town"
+    assert "local authority district" in sites.loc["Example Pharma Ltd", "location_source"]
+    assert sites.loc["Example Pharma Ltd", "postcode_outward"] == "SK10"
+    assert sites.loc["Example NHS Aseptic Unit", "itl1_code"] == "TLE"
+    assert sites.loc["Example Pharma Ltd", "as_of"] == "2025-01-31"
+    assert "as_of not in the file: set to the import date" in sites.loc["Example Pharma Ltd", "note"]
+
+
+def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, places):
+    header = "company,site_name,town,postcode,district,capabilities,site_kind,status"
+    rows = ["A Ltd,One,Nowhere,NOT A CODE,,biologics,commercial,operational",
+            "B Ltd,Two,Leeds,,Atlantis,biologics,commercial,operational"]
+    result = run("\n".join([header, *rows]) + "\n", "sites", capabilities, places=places)
+    assert result.summary() == "2 rows read, 0 accepted, 2 rejected"
+    assert result.rejected[["row", "column", "reason"]].values.tolist() == [
+        [1, "location", "could not be placed: not a valid UK postcode: NOT A CODE"],
+        [2, "location", "could not be placed: district not recognised: Atlantis"],
+    ]
+    assert len(result.unplaced) == 2
+
+
+# ---------------------------------------------------------------- command line
+
+
+def test_command_line_writes_csv_and_reports(tmp_path, capsys):
+    code = ingest.main([str(FIXTURES / "360giving_grants.csv"), "--kind", "investments",
+                        "--out", str(tmp_path), "--no-postcode-lookup"])
+    captured = capsys.readouterr()
+    assert code == 1  # some rows were rejected
+    assert "4 rows read, 2 accepted, 2 rejected (format: 360Giving flat CSV)" in captured.out
+    assert "validating  [" in captured.err  # the progress bar
+    written = pd.read_csv(tmp_path / "investments.csv", dtype=str, keep_default_na=False)
+    assert list(written.columns) == list(ingest.schema_for("investments").columns)
+    assert written["public_gbp"].tolist() == ["250000", "75000"]
+    assert len(pd.read_csv(tmp_path / "investments-rejected.csv")) == 2
+
+
+def test_command_line_names_an_unreadable_file(tmp_path, capsys):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not excel")
+    assert ingest.main([str(bad), "--kind", "sites", "--out", str(tmp_path / "out")]) == 2
+    assert "bad.xlsx: the file is named .xlsx but its content is not a xlsx file" in capsys.readouterr().err
+
+
+def test_safe_label_strips_markdown():
+    assert ingest.safe_label("[click](javascript:x)__bold__.csv") == "-click--javascript-x---bold--.csv"
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_import_page_checks_a_file_and_uses_it_in_every_page():
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    at = open_page("app_pages/import_data.py")
+    assert_healthy(at)
+    at.radio(key="import_kind").set_value("investments").run()
+    data = (FIXTURES / "360giving_grants.csv").read_bytes()
+    at.file_uploader(key="import_file").set_value(("grants.csv", data, "text/csv")).run()
+    at.button(key="import_check").click().run()
+    assert_healthy(at)
+    assert at.subheader[0].value == "4 rows read, 2 accepted, 2 rejected"
+    assert [m.value for m in at.metric] == ["4", "2", "2"]
+    at.button(key="import_use").click().run()
+    assert_healthy(at)
+    chosen = at.session_state["user_datasets"]
+    assert chosen.origin == "your upload: grants.csv"
+    assert chosen.frames["investments"]["recipient"].tolist() == ["Example Pharma Ltd", "PackCo Ltd"]
+    assert len(chosen.frames["sites"]) > 0  # the other datasets stay the embedded ones
+
+
+def test_import_page_never_renders_file_text_as_markdown():
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    hostile = "**bold** [link](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    text = f"{SITE_HEADER}\n{GOOD_SITE.replace('Example Ltd', hostile.replace(',', ' '))}\n"
+    at = open_page("app_pages/import_data.py")
+    at.file_uploader(key="import_file").set_value(("[x](javascript:y).csv", text.encode(), "text/csv")).run()
+    at.button(key="import_check").click().run()
+    assert_healthy(at)
+    rendered = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.error,
+                                                *at.warning, *at.info])
+    assert "javascript" not in rendered and "onerror" not in rendered
+    at.button(key="import_use").click().run()
+    assert at.session_state["user_datasets"].origin == "your upload: -x--javascript-y-.csv"
