@@ -1,0 +1,89 @@
+"""Story views: every view id has a builder; each builds a titled figure with a finding and data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from lib import landscape, slides, story, theme
+
+
+@pytest.fixture(scope="module")
+def data(embedded):
+    return slides.slide_data(embedded)
+
+
+def test_every_view_has_a_builder_and_a_label():
+    assert set(slides.BUILDERS) == set(story.VIEW_IDS) == set(slides.VIEW_LABELS)
+
+
+@pytest.mark.parametrize("view", [v for v in story.VIEW_IDS if v != story.OVERVIEW_NUMBERS])
+def test_chart_views_have_title_source_finding_and_data(data, view):
+    rendered = slides.render(data, story.Slide(view, "A title that states the finding"))
+    assert rendered.figure.layout.title.text == "A title that states the finding"
+    assert theme.source_of(rendered.figure)
+    assert rendered.finding and rendered.finding.endswith(".")
+    assert isinstance(rendered.table, pd.DataFrame) and not rendered.table.empty
+
+
+def test_a_finding_written_in_the_story_wins(data):
+    rendered = slides.render(data, story.Slide(story.GAPS, "Gaps", finding="Said by the presenter"))
+    assert rendered.finding == "Said by the presenter"
+
+
+def test_investment_by_region_sums_only_regional_awards(embedded, data):
+    rendered = slides.render(data, story.Slide(story.INVESTMENT_BY_REGION, "Money"))
+    inv = embedded["investments"]
+    awards = inv.loc[(inv["record_type"] == "award") & (inv["itl1_code"] != "UK")]
+    assert rendered.table["public_gbp"].sum() == pytest.approx(awards["public_gbp"].sum())
+    bar = rendered.figure.data[0]
+    assert max(bar.x) == pytest.approx(awards.groupby("itl1_code")["public_gbp"].sum().max() / 1e6)
+    assert "not counted in any region" in rendered.note
+
+
+def test_investment_per_head_metric(data, embedded):
+    rendered = slides.render(data, story.Slide(story.INVESTMENT_BY_REGION, "Money", settings={"metric": "gbp_per_head"}))
+    assert rendered.figure.layout.xaxis.title.text == "£ per head"
+    assert "per resident" in rendered.finding
+
+
+def test_map_slide_honours_filters_and_map_settings(data):
+    slide = story.Slide(story.MAP, "Scotland", filters=landscape.Filters(regions=("TLM",)),
+                        settings={"zoom": 6.0, "center_lat": 56.5, "center_lon": -4.0})
+    rendered = slides.render(data, slide)
+    assert rendered.figure.layout.map.zoom == 6.0
+    assert rendered.figure.layout.map.center.lat == 56.5
+    assert set(rendered.table["region"]) == {"Scotland"}
+    assert "Scotland" in rendered.finding
+
+
+def test_gaps_defaults_to_the_mmip_named_gaps_and_writes_numbers_in_cells(data, embedded):
+    rendered = slides.render(data, story.Slide(story.GAPS, "Gaps"))
+    named = embedded["capabilities"].query("mmip_named_gap == 'yes'")["name"]
+    heatmap = rendered.figure.data[0]
+    assert set(heatmap.x) == set(named)
+    assert len(heatmap.y) == 12
+    assert "none" in {t for row in heatmap.text for t in row}  # colour is not the only signal
+
+
+def test_mmip_centres_counts_answered_proposals(data, embedded):
+    rendered = slides.render(data, story.Slide(story.MMIP_CENTRES, "Centres"))
+    answered = embedded["centres"]["mmip_proposal"].dropna().nunique()
+    assert rendered.finding.startswith(f"{answered} of the {len(embedded['mmip_proposals'])} centres")
+
+
+def test_overview_numbers_match_the_data(data, embedded):
+    rendered = slides.render(data, story.Slide(story.OVERVIEW_NUMBERS, "Numbers"))
+    numbers = dict(rendered.numbers)
+    assert numbers["Manufacturing sites"] == f"{len(embedded['sites']):,}"
+    assert numbers["Innovation centres"] == f"{len(embedded['centres']):,}"
+
+
+def test_map_fallback_is_a_bar_chart_that_says_so(data):
+    slide = story.Slide(story.MAP, "Map")
+    rendered = slides.render(data, slide)
+    fallback = slides.static_fallback(data, slide, rendered)
+    assert fallback.figure.data[0].type == "bar"
+    total = sum(sum(trace.x) for trace in fallback.figure.data)
+    assert total == len(data.facilities.dropna(subset=["itl1_code"]))
+    assert "could not be drawn" in fallback.note
