@@ -28,6 +28,8 @@ PAGES = [
     st.Page("app_pages/investment.py", title="Investment", icon=":material/payments:", url_path="investment"),
     st.Page("app_pages/centres.py", title="Centres of excellence", icon=":material/hub:", url_path="centres"),
     st.Page("app_pages/directory.py", title="Directory", icon=":material/search:", url_path="directory"),
+    st.Page("app_pages/present.py", title="Present", icon=":material/slideshow:", url_path="present"),
+    st.Page("app_pages/import_data.py", title="Bring your own data", icon=":material/upload_file:", url_path="import"),
     st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
 ]
 
@@ -35,3 +37,5 @@ page = st.navigation(PAGES)
 ui.data_banner()
 ui.sidebar_filters()
 ui.run_page_safely(page)
+# After the page: its own settings are in the URL by now, so the link carries them too.
+ui.share_link(page)

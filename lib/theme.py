@@ -6,6 +6,9 @@ only carrier of meaning: builders also label values directly and use marker symb
 
 from __future__ import annotations
 
+import textwrap
+
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -20,6 +23,7 @@ MUTED_TEXT = "#505A5F"
 FONT_FAMILY = "Arial, Helvetica, sans-serif"  # system fonts only: no web-font requests offline
 BASE_FONT_SIZE = 16
 TEMPLATE_NAME = "analysis_function"
+SOURCE_WRAP_CHARS = 120
 
 SEQUENTIAL_SCALE = [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]
 
@@ -32,7 +36,7 @@ def _template() -> go.layout.Template:
         colorway=CATEGORICAL,
         paper_bgcolor="white",
         plot_bgcolor="white",
-        margin=dict(l=10, r=10, t=70, b=60),
+        margin=dict(l=10, r=10, t=70, b=100),
         xaxis=dict(showgrid=False, linecolor=MUTED_TEXT, ticks="outside", automargin=True),
         yaxis=dict(gridcolor="#E5E5E5", zeroline=False, automargin=True),
         legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
@@ -55,9 +59,13 @@ def apply(fig: go.Figure, title: str, source: str, height: int | None = None) ->
 
 
 def add_source(fig: go.Figure, source: str) -> go.Figure:
+    text = f"Source: {source}" if not source.lower().startswith("source") else source
+    # Plotly never wraps annotation text: break long source lines so they are not clipped.
+    text = "<br>".join(textwrap.wrap(text, SOURCE_WRAP_CHARS)) or text
     fig.add_annotation(
-        text=f"Source: {source}" if not source.lower().startswith("source") else source,
-        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-40,
+        text=text,
+        # Below the x-axis tick labels and title, inside the template's bottom margin.
+        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-62,
         showarrow=False, align="left", font=dict(size=BASE_FONT_SIZE - 3, color=MUTED_TEXT),
         name="source",
     )
@@ -67,7 +75,7 @@ def add_source(fig: go.Figure, source: str) -> go.Figure:
 def source_of(fig: go.Figure) -> str | None:
     for annotation in fig.layout.annotations:
         if annotation.name == "source":
-            return annotation.text
+            return annotation.text.replace("<br>", " ")
     return None
 
 
@@ -83,3 +91,11 @@ def format_gbp(value: float | None, digits: int = 1) -> str:
     if abs(amount) >= 1e3:
         return f"£{amount / 1e3:,.0f}k"
     return f"£{amount:,.0f}"
+
+
+def plain_text(values: pd.Series) -> pd.Series:
+    """Text from data (possibly a user's upload) made safe for Plotly labels and hover text,
+    which render a subset of HTML (<a>, <b>, <br>): the markup characters are escaped."""
+    text = values.astype("string").fillna("")
+    return text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False) \
+        .str.replace(">", "&gt;", regex=False).astype(object)

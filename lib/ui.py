@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import config, export, geo, landscape
+from lib import config, directory, export, gaps, geo, landscape
 from lib.data import DatasetError, load_dataset
 from lib.schemas import ITL1_CODES, ITL1_NAMES
 
@@ -109,6 +109,21 @@ def filtered_facilities(filters: landscape.Filters | None = None) -> pd.DataFram
     return landscape.apply_filters(frame, long, filters or current_filters())
 
 
+@st.cache_resource(max_entries=4, show_spinner="Preparing the directory…")
+def _directory_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, _capability_names: dict[str, str],
+                      version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    # A resource, not cache_data: 100k rows would be unpickled on every rerun; callers never mutate it.
+    facility_frame = landscape.facilities(_sites, _centres)
+    return (directory.directory_table(facility_frame, _sites, _centres, _capability_names),
+            landscape.facility_capabilities(facility_frame))
+
+
+def directory_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The directory table (facilities with search text, modality, size band) and its long form."""
+    frames = require("sites", "centres")
+    return _directory_tables(frames["sites"], frames["centres"], capability_names(), datasets().version)
+
+
 # ---------------------------------------------------------------- geography
 
 
@@ -136,6 +151,78 @@ def region_geojson() -> dict | None:
 def region_outlines():
     shapes = boundaries().itl1
     return None if shapes is None else geo.outline_coordinates(shapes)
+
+
+@st.cache_resource(show_spinner=False)
+def lad_centroids() -> pd.DataFrame | None:
+    """A point inside every local authority, with its ITL1 region (None without boundaries)."""
+    shapes = boundaries()
+    return None if shapes.lad is None or shapes.itl1 is None else geo.lad_centroids(shapes.lad, shapes.itl1)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the file…")
+def read_upload(_data: bytes, file_id: str, file: str, sheet: str | None):
+    """An uploaded file parsed once per upload (keyed by Streamlit's file id, so the bytes are not
+    hashed); a resource because a million-row table is too slow to unpickle on every rerun."""
+    from lib import ingest
+
+    return ingest.read_table(_data, file, sheet)
+
+
+@st.cache_resource(show_spinner=False)
+def region_centroids() -> pd.DataFrame | None:
+    shapes = boundaries().itl1
+    return None if shapes is None else geo.region_centroids(shapes)
+
+
+# ---------------------------------------------------------------- map selections
+
+MAX_SELECTED_IN_URL = 50
+
+
+def _selection_points(chart_key: str) -> list:
+    event = st.session_state.get(chart_key) or {}
+    return (event.get("selection") or {}).get("points") or []
+
+
+def filter_regions_on_click(chart_key: str):
+    """An on_select callback: the regions clicked on a region map become the shared region filter.
+    Callbacks run before the sidebar is drawn: the only moment its widget state may be set."""
+    def apply() -> None:
+        from lib import map_figures
+
+        regions = map_figures.selected_regions(_selection_points(chart_key))
+        if regions:  # a cleared selection keeps the filter: the sidebar or "All regions" clears it
+            st.session_state["f_region"] = regions
+    return apply
+
+
+def remember_selected_points(chart_key: str, state_key: str):
+    """An on_select callback: keep the ids of the picked points in ``state_key`` (mirrored in the URL)."""
+    def apply() -> None:
+        from lib import map_figures
+
+        ids = map_figures.selected_ids(_selection_points(chart_key))
+        st.session_state[state_key] = ",".join(ids[:MAX_SELECTED_IN_URL])
+    return apply
+
+
+# ---------------------------------------------------------------- capability gaps
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _gap_table(_long: pd.DataFrame, _capabilities: pd.DataFrame, _regions: pd.DataFrame,
+               version: str, kinds: tuple[str, ...], proposal: gaps.Proposal | None) -> pd.DataFrame:
+    long = _long if proposal is None else gaps.add_proposal(_long, proposal)
+    return gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
+
+
+def gap_table(kinds: tuple[str, ...] = (), proposal: gaps.Proposal | None = None) -> pd.DataFrame:
+    """lib.gaps.gap_table on the session's data, reach from the ONS boundaries when available;
+    with ``proposal`` (the what-if panel), as if that facility were operational."""
+    frames = require("capabilities", "regions")
+    return _gap_table(facility_tables()[1], frames["capabilities"], frames["regions"],
+                      datasets().version, tuple(kinds), proposal)
 
 
 # ---------------------------------------------------------------- shared filters
@@ -226,7 +313,9 @@ def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | None = No
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": export.slug(title)},
         "modeBarButtonsToAdd": ["toImage"],
     }
-    kwargs = {"key": key, "config": config_, "width": "stretch"}
+    # theme=None: keep the Analysis Function template (Streamlit's theme would shrink tick labels
+    # to ~11 px, too small on a projector, and swap our palette).
+    kwargs = {"key": key, "config": config_, "width": "stretch", "theme": None}
     if height:
         fig.update_layout(height=height)
     if on_select:
@@ -241,18 +330,36 @@ def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | None = No
     return event
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel (with a Sources sheet) of a table, formula-safe."""
+def download_buttons(frame: pd.DataFrame, name: str, key: str, deferred: bool = False) -> None:
+    """CSV and Excel (with a Sources sheet) of a table, formula-safe. ``deferred`` builds a file
+    only when its button is clicked (Excel of 100k rows takes many seconds: not on every rerun)."""
+    def csv_bytes() -> bytes:
+        return export.to_csv_bytes(frame)
+
+    def excel_bytes() -> bytes:
+        return export.to_excel_bytes({"data": frame, "sources": export.sources_table(frame)})
+
     left, right = st.columns(2)
-    left.download_button("Download CSV", export.to_csv_bytes(frame), file_name=f"{name}.csv",
+    left.download_button("Download CSV", csv_bytes if deferred else csv_bytes(), file_name=f"{name}.csv",
                          mime="text/csv", key=f"{key}-csv", width="stretch")
     right.download_button(
         "Download Excel",
-        export.to_excel_bytes({"data": frame, "sources": export.sources_table(frame)}),
+        excel_bytes if deferred else excel_bytes(),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}-xlsx", width="stretch",
     )
+
+
+def profile(facts: directory.Profile) -> None:
+    """One facility or centre: its facts as escaped Markdown (data never becomes markup or HTML)
+    and its sources, linked only where the address is plain http(s)."""
+    st.markdown(f"### {directory.markdown_text(facts.title)}")
+    st.markdown("\n".join(f"- **{field}:** {directory.markdown_text(value)}"
+                          for field, value in facts.fields.itertuples(index=False) if value != ""))
+    st.dataframe(facts.sources, hide_index=True, width="stretch", column_config={
+        "link": st.column_config.LinkColumn("open", display_text="open source"),
+    })
 
 
 def data_banner() -> None:
@@ -274,4 +381,39 @@ def run_page_safely(page) -> None:
         log.exception("page %s failed", getattr(page, "title", page))
         st.error(f"{ERROR_PREFIX} because of an unexpected error. The problem has been logged; "
                  "other pages still work. Try clearing the filters or reloading.")
+
+
+# ---------------------------------------------------------------- share and present
+
+
+def share_link(page, container=None) -> None:
+    """A visible "Copy link" control: the address of this view (page, filters and the page's own
+    settings, all in the URL) in a code block, whose copy button puts it on the clipboard."""
+    from urllib.parse import urlencode
+
+    path = "" if getattr(page, "_default", False) else getattr(page, "url_path", page)
+    base = (st.context.url or "").rstrip("/")
+    own_path = f"/{getattr(page, 'url_path', page)}"
+    if own_path != "/" and base.endswith(own_path):  # st.context.url includes the page's own path
+        base = base[: -len(own_path)]
+    query = urlencode(st.query_params.to_dict())
+    where = container or st.sidebar
+    where.markdown("**Copy link** to this view")
+    where.code(f"{base}/{path}" + (f"?{query}" if query else ""), language=None, wrap_lines=True)
+
+
+@st.cache_resource(show_spinner=False)
+def default_story():
+    from lib import story
+
+    return story.load()
+
+
+def slide_data():
+    """Everything the story views read (lib.slides.SlideData) from the session's data."""
+    from lib import slides
+
+    frames = require("capabilities", "centres", "mmip_proposals", "investments", "regions")
+    facility_frame, long = facility_tables()
+    return slides.slide_data(frames, facility_frame, long, region_outlines())
 

@@ -39,3 +39,31 @@ def itl1():
     if shapes is None:
         pytest.skip(f"ONS boundaries not available: {message}")
     return shapes
+
+
+@pytest.fixture(scope="session")
+def facility_frame(embedded):
+    """Sites and centres of the embedded data as one facilities table."""
+    from lib import landscape
+
+    return landscape.facilities(embedded["sites"], embedded["centres"])
+
+
+@pytest.fixture(scope="session")
+def metrics(facility_frame, embedded):
+    """Per-region metrics of the embedded data (the map's choropleth values)."""
+    from lib import region_metrics
+
+    return region_metrics.region_metrics(facility_frame, embedded["investments"], embedded["regions"])
+
+
+@pytest.fixture(scope="session")
+def places():
+    """Offline placing for imports: LAD centroids and ITL1 polygons from the ONS files."""
+    from lib import geo, ingest
+
+    itl1, _ = geo.load_itl1_boundaries(allow_download=False)
+    lad, _ = geo.load_lad_boundaries(allow_download=False)
+    if itl1 is None or lad is None:
+        pytest.skip("ONS boundaries not available")
+    return ingest.Places(lad_centroids=geo.lad_centroids(lad, itl1), itl1=itl1, use_postcodes=False)

@@ -13,6 +13,8 @@ PAGES = {
     "app_pages/investment.py": "Public investment",
     "app_pages/centres.py": "Centres of excellence",
     "app_pages/directory.py": "Directory",
+    "app_pages/present.py": "Where the UK can make medicines today",
+    "app_pages/import_data.py": "Bring your own data",
     "app_pages/about.py": "About the data",
 }
 
