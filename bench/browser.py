@@ -1,0 +1,118 @@
+"""Measurements in headless Chromium (through tests/e2e/harness.py): drawn, rerun, selection, RSS.
+
+"Drawn" is the harness's definition shared with the browser tests: the script has finished, no
+skeleton is left, and every Plotly chart has its SVG (every map its canvas). A rerun is counted by
+watching the app's ``data-test-script-state`` go ``running`` -> ``notRunning``, so a measurement
+never ends on the state left over from the previous run.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.e2e.harness import WAIT_FOR_CHARTS_JS
+
+VIEWPORT = {"width": 1600, "height": 1000}
+MIB = 1024 * 1024
+
+COUNT_RUNS_JS = """
+() => {
+  if (window.__benchRuns !== undefined) return window.__benchRuns;
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__benchRuns = 0;
+  let running = false;
+  new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') running = true;
+    else if (state === 'notRunning' && running) { running = false; window.__benchRuns += 1; }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  return 0;
+}
+"""
+DRAWN_AFTER_RUN_JS = f"(before) => window.__benchRuns > before && ({WAIT_FOR_CHARTS_JS})()"
+
+
+class Session:
+    """One browser context on one page: a user's session on the server."""
+
+    def __init__(self, browser, url: str, timeout_ms: int):
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.page = self.context.new_page()
+        self.url = url
+        self.timeout_ms = timeout_ms
+
+    def open(self) -> float:
+        """Seconds from navigation until every chart and map is drawn."""
+        started = time.perf_counter()
+        self.page.goto(self.url, wait_until="commit", timeout=self.timeout_ms)
+        self.page.wait_for_function(WAIT_FOR_CHARTS_JS, timeout=self.timeout_ms, polling="raf")
+        return time.perf_counter() - started
+
+    def _runs(self) -> int:
+        return self.page.evaluate(COUNT_RUNS_JS)
+
+    def _wait_for_rerun(self, before: int, started: float) -> float:
+        self.page.wait_for_function(DRAWN_AFTER_RUN_JS, arg=before, timeout=self.timeout_ms, polling="raf")
+        return time.perf_counter() - started
+
+    def change_filter(self, label: str, option: str) -> float:
+        """Pick ``option`` in the sidebar multiselect labelled ``label``; seconds until redrawn."""
+        before = self._runs()
+        widget = self.page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
+        widget.first.click()
+        choice = self.page.get_by_role("option", name=option, exact=True)
+        choice.wait_for(timeout=self.timeout_ms)
+        started = time.perf_counter()
+        choice.click()
+        self.page.keyboard.press("Escape")
+        return self._wait_for_rerun(before, started)
+
+    def box_select_on_map(self) -> float:
+        """Drag a box over the middle of the first map (Box Select tool); seconds until redrawn."""
+        chart = self.page.locator('[data-testid="stPlotlyChart"]').filter(
+            has=self.page.locator(".maplibregl-map")).first
+        chart.hover()
+        tool = chart.locator('.modebar-btn[data-title="Box Select"]')
+        if tool.count():
+            tool.first.click()
+        box = chart.locator(".maplibregl-map").first.bounding_box()
+        x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
+        x1, y1 = box["x"] + box["width"] * 0.65, box["y"] + box["height"] * 0.65
+        before = self._runs()
+        started = time.perf_counter()
+        self.page.mouse.move(x0, y0)
+        self.page.mouse.down()
+        self.page.mouse.move(x1, y1, steps=8)
+        self.page.mouse.up()
+        return self._wait_for_rerun(before, started)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def rss_mib(pid: int) -> float:
+    """Resident set size of one process (Linux /proc), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024 / MIB
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def measure_rss(browser, url: str, pid: int, timeout_ms: int, sessions: int = 5,
+                settle_s: float = 2.0) -> tuple[float, float]:
+    """Server RSS with one session drawn, then with ``sessions`` drawn at once."""
+    opened = []
+    try:
+        for count in range(sessions):
+            session = Session(browser, url, timeout_ms)
+            opened.append(session)
+            session.open()
+            if count == 0:
+                time.sleep(settle_s)
+                one = rss_mib(pid)
+        time.sleep(settle_s)
+        return one, rss_mib(pid)
+    finally:
+        for session in opened:
+            session.close()

@@ -1,0 +1,109 @@
+"""The benchmark's pure helpers (bench/report.py): medians, the issue's targets, the load verdict.
+
+The benchmark itself runs on demand (python -m bench.run); these checks are fast and need no browser.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from bench import report
+
+
+def rec(size, app, page, metric, repeat, value, error=None):
+    return {"size": size, "app": app, "page": page, "metric": metric, "repeat": repeat,
+            "value": value, "error": error}
+
+
+def test_summary_takes_the_median_and_counts_failures():
+    records = [rec(1000, "app", "map", "drawn_s", r, v) for r, v in enumerate([3.0, 1.0, 2.0], 1)]
+    records.append(rec(1000, "app", "map", "drawn_s", 4, math.nan, "TimeoutError: 60000ms"))
+    row = report.summarise(records).iloc[0]
+    assert row["median"] == 2.0 and row["n"] == 3 and row["failed"] == 1
+
+
+def _summary_for_targets():
+    records = [
+        rec("embedded", "floor", "floor", "drawn_s", 1, 2.0),
+        rec("embedded", "app", "map", "drawn_s", 1, 2.2),     # 1.1 x floor: pass
+        rec("embedded", "app", "gaps", "drawn_s", 1, 3.0),    # 1.5 x floor: fail
+        rec(100_000, "app", "map", "drawn_s", 1, 3.0),
+        rec(100_000, "baseline", "map", "drawn_s", 1, 10.0),  # 0.3: pass (limit 0.6)
+        rec(100_000, "app", "map", "rerun_s", 1, 1.0),
+        rec(100_000, "baseline", "map", "rerun_s", 1, 2.0),   # 0.5: fail (limit 0.35)
+        rec(100_000, "app", "map", "rss1_mib", 1, 300.0),
+        rec(100_000, "app", "map", "rss5_mib", 1, 316.0),     # 4 MiB per extra session: pass
+        rec(100_000, "baseline", "map", "rss5_mib", 1, 800.0),  # 0.395: pass
+        rec(1_000_000, "app", "map", "drawn_s", 1, 6.0),      # 2.0 x its 100k time: fail
+    ]
+    targets = report.evaluate_targets(report.summarise(records), ["map", "gaps"])
+    return targets.set_index("target")
+
+
+def test_targets_are_ratios_against_the_issue_limits():
+    targets = _summary_for_targets()
+    assert targets.loc["map page, embedded data: drawn vs floor", "measured"] == pytest.approx(1.1)
+    assert targets.loc["map page, embedded data: drawn vs floor", "verdict"] == "pass"
+    assert targets.loc["gaps page, embedded data: drawn vs floor", "verdict"] == "FAIL"
+    assert targets.loc["map page, 100,000 sites: drawn vs baseline", "measured"] == pytest.approx(0.3)
+    assert targets.loc["map page, 100,000 sites: rerun after a filter vs baseline", "verdict"] == "FAIL"
+    assert targets.loc["map page, 1,000,000 vs 100,000 sites: drawn", "measured"] == pytest.approx(2.0)
+    assert targets.loc["map page, 1,000,000 vs 100,000 sites: drawn", "verdict"] == "FAIL"
+    assert targets.loc["server RSS per extra session, 100,000 sites", "measured"] == pytest.approx(4.0)
+    assert targets.loc["server RSS, 5 sessions, 100,000 sites: vs baseline", "measured"] == pytest.approx(0.395)
+
+
+def test_a_target_that_was_not_measured_says_so_instead_of_passing():
+    targets = _summary_for_targets()
+    verdict = targets.loc["map page, 100,000 sites: redraw after a selection vs baseline", "verdict"]
+    assert verdict == "not measured"
+    assert targets.loc["gaps page, 1,000,000 vs 100,000 sites: drawn", "verdict"] == "not measured"
+
+
+def test_results_table_shows_failures_and_formats_sizes():
+    records = [rec(10_000, "app", "map", "drawn_s", 1, 1.234), rec(10_000, "app", "map", "rerun_s", 1, math.nan, "x")]
+    table = report.results_table(report.summarise(records))
+    assert table.loc[0, "size"] == "10,000"
+    assert table.loc[0, "drawn (s)"] == "1.23"
+    assert table.loc[0, "rerun after filter (s)"] == "– (1 failed)"
+    markdown = report.markdown_table(table)
+    assert markdown.splitlines()[0].startswith("| size | app | page |")
+
+
+def _load_result(**changes):
+    result = {"sessions": 20, "opened": 20, "duration_s": 60.0, "rerun_s": [1.0, 2.0, 3.0, 4.0, 5.0],
+              "errors": [], "rss_warm_mib": 400.0, "rss_end_mib": 420.0, "rss_max_mib": 430.0}
+    return {**result, **changes}
+
+
+def test_load_summary_percentiles_and_pass():
+    summary = report.load_summary(_load_result())
+    assert summary["p50_s"] == 3.0 and summary["p95_s"] == pytest.approx(4.8)
+    assert summary["rss_growth"] == pytest.approx(1.05) and summary["verdict"] == "pass"
+
+
+@pytest.mark.parametrize("changes", [
+    {"errors": ["TimeoutError: rerun"]},
+    {"rss_end_mib": 445.0},     # 11% growth
+    {"opened": 19},             # a session never opened
+    {"rerun_s": []},            # nothing measured is not a pass
+])
+def test_load_summary_fails_on_errors_growth_or_missing_sessions(changes):
+    assert report.load_summary(_load_result(**changes))["verdict"] == "FAIL"
+
+
+def test_a_benchmark_rewrite_keeps_the_load_section(tmp_path):
+    path = tmp_path / "PERFORMANCE.md"
+    report.replace_section(path, report.LOAD_MARKER, report.LOAD_MARKER + "\nload v1\n")
+    path.write_text("# Performance v1\n\n" + report.kept_section(path, report.LOAD_MARKER))
+    report.replace_section(path, report.LOAD_MARKER, report.LOAD_MARKER + "\nload v2\n")
+    text = path.read_text()
+    assert text.startswith("# Performance v1") and "load v2" in text and "load v1" not in text
+
+
+def test_percentile_of_nothing_is_not_a_number():
+    assert math.isnan(report.percentile([], 50))
+    assert report.percentile(pd.Series([2.0]).tolist(), 95) == 2.0
