@@ -28,8 +28,9 @@ with map_column:
     st.page_link("app_pages/map.py", label="Explore the map", icon=":material/map:")
 
 with lists_column:
-    st.subheader("Largest capability gaps", anchor=False)
-    top_gaps = gaps.top_gaps(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities, filters.regions), TOP_N)
+    st.subheader("Largest capability gap in each of the worst-served regions", anchor=False)
+    top_gaps = gaps.top_gaps(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities, filters.regions),
+                             TOP_N, one_per_region=True)
     st.dataframe(top_gaps[["rank", "region", "capability", "gap_level", "count"]]
                  .rename(columns={"gap_level": "gap", "count": "operational facilities"}),
                  hide_index=True, width="stretch")

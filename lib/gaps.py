@@ -223,12 +223,16 @@ def region_gap_scores(gap_table: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def top_gaps(gap_table: pd.DataFrame, n: int, include_national: bool = False) -> pd.DataFrame:
+def top_gaps(gap_table: pd.DataFrame, n: int, include_national: bool = False,
+             one_per_region: bool = False) -> pd.DataFrame:
     """The n largest gaps, with a rank. National gaps (thin UK-wide) are reported separately by
-    :func:`national_gaps`, so by default they are left out here."""
+    :func:`national_gaps`, so by default they are left out here. ``one_per_region`` keeps only
+    each region's largest gap, so one region with many absences does not fill a short list."""
     rows = gap_table if include_national else gap_table.loc[~gap_table["national"]]
     ranked = rows.sort_values(["gap_score", "median_km", "itl1_code", "capability_id"],
                               ascending=[False, False, True, True], na_position="last", kind="stable")
+    if one_per_region:
+        ranked = ranked.drop_duplicates("itl1_code", keep="first")
     ranked = ranked.head(n).reset_index(drop=True)
     ranked.insert(0, "rank", np.arange(1, len(ranked) + 1))
     return ranked

@@ -24,6 +24,7 @@ FONT_FAMILY = "Arial, Helvetica, sans-serif"  # system fonts only: no web-font r
 BASE_FONT_SIZE = 16
 TEMPLATE_NAME = "analysis_function"
 SOURCE_WRAP_CHARS = 120
+AXIS_TRACE_TYPES = {"bar", "scatter", "scattergl", "heatmap", "histogram", "box", "violin", "waterfall"}
 
 SEQUENTIAL_SCALE = [[i / (len(SEQUENTIAL) - 1), c] for i, c in enumerate(SEQUENTIAL)]
 
@@ -64,12 +65,18 @@ def add_source(fig: go.Figure, source: str) -> go.Figure:
     text = "<br>".join(textwrap.wrap(text, SOURCE_WRAP_CHARS)) or text
     fig.add_annotation(
         text=text,
-        # Below the x-axis tick labels and title, inside the template's bottom margin.
-        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top", yshift=-62,
+        # Charts with axes: below the x-axis tick labels and title, inside the bottom margin.
+        # Maps and diagrams have nothing under the plot area, so the line sits just below it.
+        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+        yshift=-62 if _has_x_axis(fig) else -8,
         showarrow=False, align="left", font=dict(size=BASE_FONT_SIZE - 3, color=MUTED_TEXT),
         name="source",
     )
     return fig
+
+
+def _has_x_axis(fig: go.Figure) -> bool:
+    return any(trace.type in AXIS_TRACE_TYPES for trace in fig.data)
 
 
 def source_of(fig: go.Figure) -> str | None:

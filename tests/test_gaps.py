@@ -441,3 +441,16 @@ def test_method_text_is_on_the_page(root):
     at = run_page()
     text = " ".join(m.value for m in at.markdown)
     assert "gap score = 0.4 × absence + 0.3 × density shortfall + 0.3 × reach shortfall" in text
+
+
+def test_top_gaps_one_per_region_keeps_each_regions_largest_gap():
+    table = pd.DataFrame({
+        "itl1_code": ["TLN", "TLN", "TLN", "TLC", "TLC"],
+        "capability_id": ["a", "b", "c", "a", "b"],
+        "gap_score": [1.0, 1.0, 0.9, 0.8, 0.2],
+        "median_km": [10.0, 10.0, 10.0, 10.0, 10.0],
+        "national": [False] * 5,
+    })
+    got = gaps.top_gaps(table, 5, one_per_region=True)
+    assert got[["itl1_code", "capability_id"]].values.tolist() == [["TLN", "a"], ["TLC", "a"]]
+    assert got["rank"].tolist() == [1, 2]

@@ -103,7 +103,13 @@ WAIT_FOR_CHARTS_JS = """
     const plot = c.querySelector('.js-plotly-plot');
     if (!plot) return false;
     const isMap = plot.querySelector('.maplibregl-map, .mapboxgl-map');
-    if (isMap) return !!plot.querySelector('canvas');
+    if (isMap) {
+      // The canvas exists before MapLibre has painted: wait until every map says it is loaded.
+      const layout = plot._fullLayout || {};
+      const maps = Object.keys(layout).filter(k => /^map\d*$/.test(k))
+        .map(k => layout[k]._subplot && layout[k]._subplot.map);
+      return !!plot.querySelector('canvas') && maps.length > 0 && maps.every(m => m && m.loaded());
+    }
     return !!plot.querySelector('.main-svg');
   });
 }
