@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 import pyarrow as pa_arrow
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from lib import config
-from lib.schemas import LIST_COLUMNS, schema_for
+from lib.schemas import LIST_COLUMNS, list_array, schema_for
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "reason"]
 LIST_SEPARATOR = ";"
@@ -56,9 +57,15 @@ def _column_kind(dtype) -> str:
 
 
 def split_list(values: pd.Series) -> pd.Series:
-    """``"a; b;;c"`` -> ``["a", "b", "c"]``; empty or missing -> ``[]``."""
-    text = values.astype("string").fillna("")
-    return text.str.split(LIST_SEPARATOR).map(lambda parts: [p.strip() for p in parts if p.strip()])
+    """``"a; b;;c"`` -> ``["a", "b", "c"]``; empty or missing -> ``[]`` (vectorised in Arrow)."""
+    text = pa_arrow.array(values.astype("string").fillna(""), type=pa_arrow.string())
+    parts = pc.split_pattern(text, LIST_SEPARATOR)
+    items = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    keep = pc.greater(pc.utf8_length(items), 0)
+    parents = pc.list_parent_indices(parts).to_numpy()[keep.to_numpy(zero_copy_only=False)]
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(parents, minlength=len(text)))]).astype(np.int32)
+    lists = pa_arrow.ListArray.from_arrays(pa_arrow.array(offsets), items.filter(keep))
+    return pd.Series(lists.to_pylist(), index=values.index, dtype=object)
 
 
 def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -78,9 +85,9 @@ def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame,
         else:
             values = pd.Series(pd.NA, index=raw.index, dtype="object")
         if column in list_columns:
-            out[column] = values if values.map(lambda v: isinstance(v, (list, np.ndarray))).all() \
-                else split_list(values)
-            out[column] = out[column].map(lambda v: [str(x) for x in v])
+            already_lists = list_array(values)
+            out[column] = split_list(values) if already_lists is None or already_lists.null_count \
+                else pd.Series(already_lists.to_pylist(), index=values.index, dtype=object)
             continue
         text = values.astype("string").str.strip()
         text = text.mask(text == "")
@@ -194,13 +201,14 @@ def load_dataset(name: str, directory: Path | None = None,
     if not path.exists():
         raise DatasetError(path.name, f"file not found in {path.parent}")
     try:
-        frame = pq.read_table(path).to_pandas()
+        table = pq.read_table(path)
+        frame = table.to_pandas()
     except Exception as exc:  # pyarrow raises several types for corrupt files
         raise DatasetError(path.name, f"the file is not a readable Parquet file ({type(exc).__name__})") from exc
     for column in LIST_COLUMNS.get(name, ()):
         if column in frame.columns:
-            frame[column] = frame[column].map(
-                lambda v: [str(x) for x in v] if isinstance(v, (list, np.ndarray)) else v)
+            # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass.
+            frame[column] = pd.Series(table.column(column).to_pylist(), index=frame.index, dtype=object)
     valid, problems = validate(frame, name, path.name, capability_ids)
     if not problems.empty:
         first = problems.iloc[0]

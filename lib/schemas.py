@@ -6,8 +6,11 @@ same schemas, always with ``lazy=True`` so that every problem is reported at onc
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 ITL1_NAMES = {
     "TLC": "North East",
@@ -61,19 +64,62 @@ def _choice(values, required: bool = True) -> pa.Column:
     return pa.Column(str, checks=pa.Check.isin(list(values)), nullable=not required)
 
 
+def list_array(series: pd.Series) -> pyarrow.ListArray | None:
+    """The column as an Arrow list<string> array (vectorised checks on a million rows take
+    well under a second, against tens of seconds in per-row Python); None if it is not one."""
+    # Inferred, not forced: forcing list<string> would turn a plain string into its characters.
+    try:
+        array = pyarrow.array(series.tolist())
+    except (pyarrow.ArrowInvalid, pyarrow.ArrowTypeError, TypeError):
+        return None
+    if not pyarrow.types.is_list(array.type):
+        return None
+    if not (pyarrow.types.is_string(array.type.value_type) or pyarrow.types.is_null(array.type.value_type)):
+        return None
+    return array.cast(pyarrow.list_(pyarrow.string()))
+
+
+def _rows_with(lists: pyarrow.ListArray, item_flags: pyarrow.Array) -> np.ndarray:
+    """Per row: does any of its items have the flag?"""
+    parents = pc.list_parent_indices(lists).to_numpy()
+    flags = item_flags.to_numpy(zero_copy_only=False).astype(bool)
+    return np.bincount(parents[flags], minlength=len(lists)) > 0
+
+
 def _is_list_of_text(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)
-                      and all(isinstance(x, str) and x for x in v))
+    lists = list_array(series)
+    if lists is None:
+        return series.map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)
+                          and all(isinstance(x, str) and x for x in v))
+    items = pc.list_flatten(lists)
+    empty_item = pc.fill_null(pc.equal(pc.utf8_length(items), 0), True)
+    ok = lists.is_valid().to_numpy(zero_copy_only=False) & ~_rows_with(lists, empty_item)
+    return pd.Series(ok, index=series.index)
+
+
+def _list_lengths(series: pd.Series) -> pd.Series:
+    lists = list_array(series)
+    if lists is None:
+        return series.map(lambda v: len(v) if hasattr(v, "__len__") else 0)
+    return pd.Series(pc.fill_null(pc.list_value_length(lists), 0).to_numpy(), index=series.index)
+
+
+def _items_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
+    lists = list_array(series)
+    if lists is None:
+        return series.map(lambda v: hasattr(v, "__iter__") and set(v) <= known)
+    unknown = pc.invert(pc.is_in(pc.list_flatten(lists), value_set=pyarrow.array(sorted(known), pyarrow.string())))
+    return pd.Series(~_rows_with(lists, unknown), index=series.index)
 
 
 def _list_column(allowed: set[str] | None = None, min_items: int = 0) -> pa.Column:
     checks = [pa.Check(_is_list_of_text, element_wise=False, error="must be a list of names")]
     if min_items:
-        checks.append(pa.Check(lambda s: s.map(len) >= min_items, element_wise=False,
+        checks.append(pa.Check(lambda s: _list_lengths(s) >= min_items, element_wise=False,
                                error=f"must list at least {min_items} item(s)"))
     if allowed is not None:
         known = frozenset(allowed)
-        checks.append(pa.Check(lambda s: s.map(lambda v: set(v) <= known), element_wise=False,
+        checks.append(pa.Check(lambda s: _items_known(s, known), element_wise=False,
                                error="unknown capability id"))
     return pa.Column(object, checks=checks)
 
