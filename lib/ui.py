@@ -21,6 +21,7 @@ from lib.schemas import ITL1_CODES, ITL1_NAMES
 log = logging.getLogger(__name__)
 
 ERROR_PREFIX = "This page could not be shown"
+SHOW_DATA_ROWS = 1_000
 
 
 # ---------------------------------------------------------------- data
@@ -323,16 +324,21 @@ def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | None = No
     event = st.plotly_chart(fig, **kwargs)
     st.caption(finding)
     if data is not None:
+        # Expander content is sent even while collapsed: cap the table, and build the file only
+        # when asked (a callable), so a rerun neither serialises nor holds 100k rows per session.
         with st.expander("Show data"):
-            st.dataframe(data, hide_index=True, width="stretch")
-            st.download_button("Download (CSV)", export.to_csv_bytes(data),
+            st.dataframe(data.head(SHOW_DATA_ROWS), hide_index=True, width="stretch")
+            if len(data) > SHOW_DATA_ROWS:
+                st.caption(f"First {SHOW_DATA_ROWS:,} of {len(data):,} rows; the download has them all.")
+            st.download_button("Download (CSV)", lambda: export.to_csv_bytes(data), on_click="ignore",
                                file_name=f"{export.slug(title)}.csv", mime="text/csv", key=f"{key}-csv")
     return event
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str, deferred: bool = False) -> None:
+def download_buttons(frame: pd.DataFrame, name: str, key: str, deferred: bool = True) -> None:
     """CSV and Excel (with a Sources sheet) of a table, formula-safe. ``deferred`` builds a file
-    only when its button is clicked (Excel of 100k rows takes many seconds: not on every rerun)."""
+    only when its button is clicked (Excel of 100k rows takes many seconds: not on every rerun,
+    and no copy held in memory per session)."""
     def csv_bytes() -> bytes:
         return export.to_csv_bytes(frame)
 
@@ -341,13 +347,13 @@ def download_buttons(frame: pd.DataFrame, name: str, key: str, deferred: bool = 
 
     left, right = st.columns(2)
     left.download_button("Download CSV", csv_bytes if deferred else csv_bytes(), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}-csv", width="stretch")
+                         mime="text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
     right.download_button(
         "Download Excel",
         excel_bytes if deferred else excel_bytes(),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx", width="stretch",
+        key=f"{key}-xlsx", width="stretch", on_click="ignore",
     )
 
 
