@@ -10,25 +10,32 @@ filters = ui.current_filters()
 facilities = ui.filtered_facilities(filters)
 st.markdown(map_figures.count_summary(facilities))
 
-# Settings start from the link (colour=, metric=, basemap=, site=) and are written back to it.
+# Settings start from the link (layer=, colour=, metric=, basemap=, site=) and are written back to it.
+ui.url_choice("layer", list(map_figures.LAYERS), map_figures.DEFAULT_LAYER)
 ui.url_choice("colour", list(map_figures.COLOUR_OPTIONS), map_figures.DEFAULT_COLOUR)
 ui.url_choice("metric", list(region_metrics.METRICS), region_metrics.DEFAULT_METRIC)
 ui.url_choice("basemap", list(map_figures.BASEMAPS), map_figures.DEFAULT_BASEMAP)
 st.session_state.setdefault("url_site", st.query_params.get("site", ""))
 
-controls = st.columns(3)
-colour_by = controls[0].selectbox("Colour sites by", list(map_figures.COLOUR_OPTIONS), key="url_colour",
-                                  format_func=lambda key: map_figures.COLOUR_OPTIONS[key].label)
-metric = controls[1].selectbox("Colour regions by", list(region_metrics.METRICS), key="url_metric",
-                               format_func=lambda key: region_metrics.METRICS[key].label)
+# One map at a time: each MapLibre map costs seconds to draw on a conference laptop, and one
+# large map reads better on a projector than two side by side.
+controls = st.columns([2, 3, 3])
+layer = controls[0].radio("Show", list(map_figures.LAYERS), key="url_layer", format_func=map_figures.LAYERS.get)
+if layer == "sites":
+    colour_by = controls[1].selectbox("Colour sites by", list(map_figures.COLOUR_OPTIONS), key="url_colour",
+                                      format_func=lambda key: map_figures.COLOUR_OPTIONS[key].label)
+    metric = st.session_state["url_metric"]
+else:
+    metric = controls[1].selectbox("Colour regions by", list(region_metrics.METRICS), key="url_metric",
+                                   format_func=lambda key: region_metrics.METRICS[key].label)
+    colour_by = st.session_state["url_colour"]
 basemap = controls[2].radio("Background", list(map_figures.BASEMAPS), key="url_basemap",
                             format_func=map_figures.BASEMAPS.get)
 if basemap != map_figures.DEFAULT_BASEMAP:
     st.warning("Street-map tiles come from the internet. With no connection the whole map, dots "
                "included, stays blank: switch back to the offline background.")
 
-points_column, regions_column = st.columns([3, 2])
-with points_column:
+if layer == "sites":
     aggregated = map_figures.is_aggregated(facilities.dropna(subset=["latitude", "longitude"]))
     fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), colour_by=colour_by,
                                    capabilities=frames["capabilities"], basemap=basemap)
@@ -36,8 +43,7 @@ with points_column:
     ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities), data=shown,
              on_select=ui.remember_selected_points("facility-map", "url_site"))
     st.caption(map_figures.facility_map_caption(facilities))
-
-with regions_column:
+else:
     # Regions are coloured by every filter except region, so the other regions stay clickable.
     context = ui.filtered_facilities(filters.with_regions(())) if filters.regions else facilities
     metrics = region_metrics.region_metrics(context, frames["investments"], frames["regions"])
@@ -72,10 +78,11 @@ else:
 
 ui.sync_query_params(
     {key: value for key, value, default in (
+        ("layer", layer, map_figures.DEFAULT_LAYER),
         ("colour", colour_by, map_figures.DEFAULT_COLOUR),
         ("metric", metric, region_metrics.DEFAULT_METRIC),
         ("basemap", basemap, map_figures.DEFAULT_BASEMAP),
         ("site", st.session_state["url_site"], ""),
     ) if value != default},
-    owned={"colour", "metric", "basemap", "site"},
+    owned={"layer", "colour", "metric", "basemap", "site"},
 )

@@ -19,6 +19,8 @@ from pyproj import Transformer
 from lib import landscape, region_metrics, theme
 from lib.schemas import CAPABILITY_GROUPS, ITL1_CODES
 
+LAYERS = {"sites": "Sites and centres", "regions": "Regions coloured by a measure"}
+DEFAULT_LAYER = "sites"
 UK_CENTER = {"lat": 54.6, "lon": -3.2}
 UK_ZOOM = 4.4
 MAP_HEIGHT = 720

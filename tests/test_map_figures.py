@@ -225,22 +225,29 @@ def count_line(at) -> str:
     return next(m.value for m in at.markdown if "facilities match the filters" in m.value)
 
 
-def test_map_page_shows_both_maps_and_the_count(facility_frame):
+def test_map_page_shows_one_map_at_a_time_and_the_count(facility_frame):
     from tests.apptest_helpers import assert_healthy, open_page
 
     at = open_page("app_pages/map.py")
     assert_healthy(at)
     assert count_line(at).startswith(f"**{len(facility_frame):,}** facilities")
+    assert at.radio(key="url_layer").value == "sites"
     assert at.selectbox(key="url_colour").value == "kind"
     assert at.radio(key="url_basemap").value == "offline"
+    assert "Click a region" not in " ".join(c.value for c in at.caption)
+
+    at.radio(key="url_layer").set_value("regions").run()
+    assert_healthy(at)
     captions = " ".join(c.value for c in at.caption)
     assert "Click a region" in captions and "programme totals" in captions
+    assert at.selectbox(key="url_metric").value == "facilities"
+    assert at.query_params["layer"] == "regions"
 
 
 def test_region_filter_changes_the_count_and_can_be_cleared(facility_frame):
     from tests.apptest_helpers import assert_healthy, open_page
 
-    at = open_page("app_pages/map.py")
+    at = open_page("app_pages/map.py", query={"layer": "regions"})
     at.session_state["f_region"] = ["TLN"]
     at.run()
     assert_healthy(at)
@@ -255,6 +262,7 @@ def test_choices_go_into_the_link():
 
     at = open_page("app_pages/map.py")
     at.selectbox(key="url_colour").set_value("status").run()
+    at.radio(key="url_layer").set_value("regions").run()
     at.selectbox(key="url_metric").set_value("per_head").run()
     assert_healthy(at)
     assert at.query_params["colour"] == "status"
@@ -283,7 +291,7 @@ def test_without_boundaries_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
     for cached in (ui.boundaries, ui.region_geojson, ui.region_outlines):
         cached.clear()
     try:
-        at = open_page("app_pages/map.py")
+        at = open_page("app_pages/map.py", query={"layer": "regions"})
         assert_healthy(at)
         assert any("tile grid" in i.value for i in at.info)
     finally:
