@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pyproj import Transformer
 
-from lib import landscape, region_metrics, theme
+from lib import directory, landscape, region_metrics, theme
 from lib.schemas import CAPABILITY_GROUPS, ITL1_CODES
 
 LAYERS = {"sites": "Sites and centres", "regions": "Regions coloured by a measure"}
@@ -341,11 +341,9 @@ def count_summary(facilities: pd.DataFrame) -> str:
 
 
 def _markdown_text(value) -> str:
-    """Data text made safe for Markdown: no accidental emphasis, links or LaTeX."""
-    text = "not stated" if value is None or value is pd.NA or value != value else str(value)
-    for char in "\\`*_[]<>$#|~":
-        text = text.replace(char, "\\" + char)
-    return text
+    """Data text made inert for Markdown (the directory's escaper); missing -> "not stated"."""
+    missing = value is None or value is pd.NA or value != value
+    return "not stated" if missing else directory.markdown_text(value)
 
 
 def facility_details_markdown(facility: pd.Series, capability_names: dict[str, str]) -> str:
