@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import is_streamlit_path_probe, launch_chromium, streamlit_server
+from tests.e2e.harness import READY_TIMEOUT_MS, is_streamlit_path_probe, launch_chromium, streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -26,6 +26,8 @@ def browser():
 @pytest.fixture()
 def page(browser):
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    # A busy two-core machine can take longer than Playwright's 30 s default for one rerun.
+    context.set_default_timeout(READY_TIMEOUT_MS)
     tab = context.new_page()
     tab.console_errors = []
     tab.on("console", lambda msg: tab.console_errors.append(msg.text)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from lib.schemas import ITL1_NAMES
-from tests.e2e.harness import wait_until_drawn
+from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def pick_region(page, name: str) -> None:
     widget.first.click()
     page.get_by_role("option", name=name, exact=True).click()
     page.keyboard.press("Escape")
-    page.wait_for_function(f"() => window.location.search.includes('region={REGION_CODE}')", timeout=30_000)
+    page.wait_for_function(f"() => window.location.search.includes('region={REGION_CODE}')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import wait_until_drawn
+from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -59,16 +59,16 @@ def test_map_page_draws_offline_and_a_region_click_filters(page, app_url):
     before = facility_count(page)
 
     page.get_by_text("Regions coloured by a measure").click()
-    page.wait_for_function("() => window.location.search.includes('layer=regions')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('layer=regions')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
     spot = page.evaluate(PROJECT_JS, [0, -4.2, 57.0])  # the Highlands: Scotland on the region map
     page.mouse.click(spot["x"], spot["y"])
-    page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
     page.wait_for_function(
         "(before) => { const m = Array.from(document.querySelectorAll('[data-testid=stMarkdown]'))"
         ".find(e => e.innerText.includes('facilities match the filters'));"
-        " return m && parseInt(m.innerText.replace(/,/g, '')) < before; }", arg=before, timeout=30_000)
+        " return m && parseInt(m.innerText.replace(/,/g, '')) < before; }", arg=before, timeout=READY_TIMEOUT_MS)
     assert 0 < facility_count(page) < before
     assert page.locator('[data-testid="stSidebar"]').get_by_text("Scotland").count() >= 1
     assert page.get_by_role("button", name="Show all regions").is_visible()
@@ -83,11 +83,11 @@ def test_clicking_a_dot_opens_its_details(page, app_url):
     wait_until_drawn(page)
     dot = page.evaluate(LONELY_DOT_JS)
     page.mouse.click(dot["x"], dot["y"])
-    page.wait_for_function(f"() => window.location.search.includes('site={dot['id']}')", timeout=30_000)
+    page.wait_for_function(f"() => window.location.search.includes('site={dot['id']}')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
     details = page.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]') \
         .filter(has_text="Approximate employees").last
-    details.wait_for(timeout=30_000)
+    details.wait_for(timeout=READY_TIMEOUT_MS)
     assert "Company / operator" in details.inner_text()
     assert page.console_errors == []
     assert page.external_requests == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import wait_until_drawn
+from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -57,10 +57,10 @@ def test_changing_a_filter_changes_numbers_and_url(page, app_url):
     region.click()
     page.get_by_role("option", name="Wales").click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => window.location.search.includes('region=TLL')", timeout=30_000)
+    page.wait_for_function("() => window.location.search.includes('region=TLL')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
     page.wait_for_function(
         f"() => {{ const m = Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
         f".find(e => e.innerText.includes('Manufacturing sites')); "
         f"return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g,'')) < {before}; }}",
-        timeout=30_000)
+        timeout=READY_TIMEOUT_MS)

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.e2e.harness import wait_until_drawn
+from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ def _title(page) -> str:
 
 def _wait_for_slide(page, number: int) -> None:
     page.wait_for_function(f"() => new URLSearchParams(window.location.search).get('slide') === '{number}'",
-                           timeout=30_000)
+                           timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
 
 
