@@ -65,6 +65,17 @@ def _ensure_server() -> None:
 def figure_png(fig: go.Figure, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX,
                scale: float = 1.0) -> bytes:
     """The figure as PNG bytes at ``width`` x ``height`` CSS pixels times ``scale``."""
+    return figure_image(fig, "png", width, height, scale)
+
+
+def figure_svg(fig: go.Figure, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX) -> bytes:
+    """The figure as SVG (vector: any size on a slide or in print)."""
+    return figure_image(fig, "svg", width, height)
+
+
+def figure_image(fig: go.Figure, fmt: str, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX,
+                 scale: float = 1.0) -> bytes:
+    """The figure as ``fmt`` ("png" or "svg") bytes."""
     import kaleido
 
     # A map sizes its canvas from the layout, not from the export size: set both the same.
@@ -77,15 +88,26 @@ def figure_png(fig: go.Figure, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_
             raise StaticImagesUnavailable(f"The browser at {browser_path()} could not be started to draw "
                                           "chart images; see the server log.")
         try:
-            image = kaleido.calc_fig_sync(sized.to_dict(), opts=dict(format="png", width=width, height=height,
+            image = kaleido.calc_fig_sync(sized.to_dict(), opts=dict(format=fmt, width=width, height=height,
                                                                      scale=scale))
         except Exception as error:  # kaleido wraps browser and plotly.js errors in many types
             log.exception("static image failed")
             raise StaticImagesUnavailable(f"The chart “{fig.layout.title.text or 'untitled'}” could not be drawn "
                                           f"as an image ({type(error).__name__}).") from error
-    if not image.startswith(PNG_SIGNATURE):
-        raise StaticImagesUnavailable("The image renderer returned something that is not a PNG.")
+    if isinstance(image, str):
+        image = image.encode("utf-8")
+    expected = PNG_SIGNATURE if fmt == "png" else b"<svg"
+    if not image.lstrip()[:200].startswith(expected) and expected not in image[:300]:
+        raise StaticImagesUnavailable(f"The image renderer returned something that is not a {fmt.upper()}.")
     return image
+
+
+def unavailable_svg(message: str) -> bytes:
+    """A small SVG that says why the chart image could not be made (a download never fails silently)."""
+    from xml.sax.saxutils import escape
+
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="800" height="80"><text x="10" y="45" '
+            f'font-family="Arial" font-size="16">{escape(message)}</text></svg>').encode("utf-8")
 
 
 def stop() -> None:

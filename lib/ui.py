@@ -332,7 +332,19 @@ def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | None = No
                 st.caption(f"First {SHOW_DATA_ROWS:,} of {len(data):,} rows; the download has them all.")
             st.download_button("Download (CSV)", lambda: export.to_csv_bytes(data), on_click="ignore",
                                file_name=f"{export.slug(title)}.csv", mime="text/csv", key=f"{key}-csv")
+    # PNG comes from the chart's own toolbar; SVG (vector) is drawn on the server only when asked.
+    st.download_button("Download chart (SVG)", lambda: chart_svg(fig), on_click="ignore", type="tertiary",
+                       file_name=f"{export.slug(title)}.svg", mime="image/svg+xml", key=f"{key}-svg")
     return event
+
+
+def chart_svg(fig: go.Figure) -> bytes:
+    from lib import static_images
+
+    try:
+        return static_images.figure_svg(fig)
+    except static_images.StaticImagesUnavailable as error:
+        return static_images.unavailable_svg(str(error))
 
 
 def download_buttons(frame: pd.DataFrame, name: str, key: str, deferred: bool = True) -> None:
