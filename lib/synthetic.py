@@ -74,6 +74,8 @@ def draw_capabilities(rng: np.random.Generator, n: int, capability_ids: list[str
     counts = rng.integers(1, max_per_site + 1, size=n)
     keep = np.arange(max_per_site) < counts[:, None]
     flat = pa_arrow.array(ids[top[keep]].astype(str), pa_arrow.string())
+    if isinstance(flat, pa_arrow.ChunkedArray):  # Arrow splits large numpy string arrays into chunks
+        flat = flat.combine_chunks()
     offsets = pa_arrow.array(np.concatenate(([0], np.cumsum(counts))).astype("int32"))
     return pd.Series(pa_arrow.ListArray.from_arrays(offsets, flat).to_pylist(), dtype=object)
 
