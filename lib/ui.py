@@ -94,7 +94,10 @@ def capability_names() -> dict[str, str]:
     return dict(zip(caps["capability_id"], caps["name"]))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+# A resource, not cache_data: every page reads these unchanged, and cache_data hands each rerun
+# its own unpickled copy (1M rows with list cells: seconds and ~500 MB per concurrent session).
+# Callers treat them as read-only (filters select with .loc and return new frames).
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _facility_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = landscape.facilities(_sites, _centres)
     return frame, landscape.facility_capabilities(frame)
