@@ -153,24 +153,22 @@ def read_lad(path: Path) -> gpd.GeoDataFrame:
     return frame.to_crs("EPSG:4326").reset_index(drop=True)
 
 
-def load_itl1_boundaries(allow_download: bool = True) -> tuple[gpd.GeoDataFrame | None, str]:
-    lookup = locate_boundary_file("itl1", allow_download)
+def _load_boundaries(kind: str, reader, what: str, allow_download: bool) -> tuple[gpd.GeoDataFrame | None, str]:
+    lookup = locate_boundary_file(kind, allow_download)
     if lookup.path is None:
         return None, lookup.message
     try:
-        return read_itl1(lookup.path), lookup.message
-    except Exception as exc:
-        return None, f"the region boundary file {lookup.path.name} could not be read ({exc})"
+        return reader(lookup.path), lookup.message
+    except Exception as exc:  # a damaged or unexpected file: fall back, with the reason
+        return None, f"the {what} boundary file {lookup.path.name} could not be read ({exc})"
+
+
+def load_itl1_boundaries(allow_download: bool = True) -> tuple[gpd.GeoDataFrame | None, str]:
+    return _load_boundaries("itl1", read_itl1, "region", allow_download)
 
 
 def load_lad_boundaries(allow_download: bool = True) -> tuple[gpd.GeoDataFrame | None, str]:
-    lookup = locate_boundary_file("lad", allow_download)
-    if lookup.path is None:
-        return None, lookup.message
-    try:
-        return read_lad(lookup.path), lookup.message
-    except Exception as exc:
-        return None, f"the local authority boundary file {lookup.path.name} could not be read ({exc})"
+    return _load_boundaries("lad", read_lad, "local authority", allow_download)
 
 
 def geojson_of(frame: gpd.GeoDataFrame, id_column: str, simplify_m: float = 0.0) -> dict:
