@@ -62,8 +62,10 @@ def test_region_filter_lowers_the_count_on_the_page(page, app_url, path):
 def download_show_data_csv(page, chart_index: int = 0) -> tuple[str, pd.DataFrame]:
     expander = page.locator('[data-testid="stExpander"]').filter(has_text="Show data").nth(chart_index)
     button = expander.get_by_role("button", name="Download (CSV)")
+    expander.wait_for(state="visible")
     if not button.is_visible():  # an expander stays open across reruns: a second click would close it
         expander.locator("summary").click()
+    button.wait_for(state="visible")  # the expander opens with an animation
     with page.expect_download() as download:
         button.click()
     with open(download.value.path(), "rb") as handle:  # the saved file has no extension: read bytes
