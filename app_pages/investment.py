@@ -64,7 +64,7 @@ with tabs[0]:
     geojson = ui.region_geojson()
     if geojson is None:
         st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")
-    ui.chart(figures.region_map(metrics, geojson), key="inv-map",
+    ui.chart(figures.region_map(metrics, geojson, ui.region_centroids()), key="inv-map",
              finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
              data=region_metrics.metric_table(metrics))
 

@@ -17,8 +17,8 @@ ui.url_choice("metric", list(region_metrics.METRICS), region_metrics.DEFAULT_MET
 ui.url_choice("basemap", list(map_figures.BASEMAPS), map_figures.DEFAULT_BASEMAP)
 st.session_state.setdefault("url_site", st.query_params.get("site", ""))
 
-# One map at a time: each MapLibre map costs seconds to draw on a conference laptop, and one
-# large map reads better on a projector than two side by side.
+# One map at a time: each map costs time to draw on a conference laptop, and one large map reads
+# better on a projector than two side by side.
 controls = st.columns([2, 3, 3])
 layer = controls[0].radio("Show", list(map_figures.LAYERS), key="url_layer", format_func=map_figures.LAYERS.get)
 if layer == "sites":
@@ -51,13 +51,14 @@ else:
     if geojson is None:
         fig = map_figures.region_tile_grid(metrics, metric, selected=filters.regions)
     else:
-        fig = map_figures.region_choropleth(metrics, metric, geojson, selected=filters.regions, basemap=basemap)
+        fig = map_figures.region_choropleth(metrics, metric, geojson, selected=filters.regions, basemap=basemap,
+                                            label_points=ui.region_centroids())
     ui.chart(fig, key="region-map", finding=region_metrics.metric_finding(metrics, metric),
              data=region_metrics.metric_table(metrics), on_select=ui.filter_regions_on_click("region-map"))
     if geojson is None:
         st.info(f"Region boundaries are not available ({ui.boundaries().message}), so regions are drawn "
                 "as a tile grid: one equal square per region.")
-    st.caption("Click a region to show only that region everywhere in the dashboard. Investment counts "
+    st.caption("Click a region's dot to show only that region everywhere in the dashboard. Investment counts "
                "award-level public money with a stated amount; programme totals and UK-wide awards are "
                "not in any region.")
     if filters.regions:

@@ -1,7 +1,7 @@
-"""The map of centres of excellence: offline MapLibre, centres grouped by where they stand.
+"""The map of centres of excellence: offline, centres grouped by where they stand.
 
-Follows the offline conventions of :mod:`lib.map_figures` (white-bg style, ONS outlines drawn in
-the figure, never tiles). Status is carried by the legend text, the marker size and the hover text
+Follows the offline conventions of :mod:`lib.map_figures` (British National Grid chart, ONS outlines
+drawn in the figure, never tiles). Status is carried by the legend text, the marker size and the hover text
 as well as by the colour.
 """
 
@@ -34,17 +34,16 @@ def centre_map(centre_facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.n
     says how many)."""
     fig = go.Figure()
     if outlines is not None:
-        lon, lat = outlines
-        fig.add_trace(go.Scattermap(lon=lon, lat=lat, mode="lines", hoverinfo="skip", showlegend=False,
-                                    line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions"))
+        fig.add_trace(map_figures.outline_trace(outlines))
     located = centre_facilities.dropna(subset=["latitude", "longitude"])
     groups = located["status"].map(STATUS_GROUPS)
     for group, style in GROUP_STYLE.items():
         rows = located.loc[groups == group]
         if rows.empty:
             continue
-        fig.add_trace(go.Scattermap(
-            lon=rows["longitude"], lat=rows["latitude"], mode="markers", name=f"{group} ({len(rows)})",
+        fig.add_trace(map_figures.geo_trace(
+            map_figures.DEFAULT_BASEMAP, rows["longitude"], rows["latitude"], mode="markers",
+            name=f"{group} ({len(rows)})",
             marker=dict(size=style["size"], color=style["color"], opacity=0.9),
             customdata=np.stack([rows["facility_id"], theme.plain_text(rows["name"]),
                                  theme.plain_text(rows["organisation"]),
@@ -53,11 +52,7 @@ def centre_map(centre_facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.n
             hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
                           "<br>Status: %{customdata[4]}<extra></extra>",
         ))
-    fig.update_layout(map=dict(style=map_figures.OFFLINE_STYLE, center=map_figures.UK_CENTER,
-                               zoom=map_figures.UK_ZOOM),
-                      uirevision="centre-map",
-                      legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
-                                  bgcolor="rgba(255,255,255,0.85)"))
+    map_figures.map_layout(fig, map_figures.DEFAULT_BASEMAP, "centre-map")
     source = "project dataset (data/source/centres.csv)"
     unplaced = len(centre_facilities) - len(located)
     if unplaced:

@@ -92,14 +92,17 @@ def per_head_bars(totals: pd.DataFrame) -> go.Figure:
 CLICK_HINT = "<br><i>Click to show only this region</i>"
 
 
-def region_map(metrics: pd.DataFrame, geojson: dict | None) -> go.Figure:
-    """£ per head by region: the shared ONS choropleth (offline MapLibre), or the labelled tile
-    grid when no boundary file is available. ``metrics`` is ``region_metrics.region_metrics(...)``."""
+def region_map(metrics: pd.DataFrame, geojson: dict | None, label_points: pd.DataFrame | None = None) -> go.Figure:
+    """£ per head by region: the shared offline ONS choropleth with each value written on its region,
+    or the labelled tile grid when no boundary file is available. ``metrics`` is
+    ``region_metrics.region_metrics(...)``; ``label_points`` places the labels (itl1_code, lat, lon)."""
     if geojson is None:
         fig = map_figures.region_tile_grid(metrics, PER_HEAD_METRIC)
     else:
-        fig = map_figures.region_choropleth(metrics, PER_HEAD_METRIC, geojson)
-    fig.update_traces(hovertemplate=map_figures.REGION_HOVER.replace(CLICK_HINT, ""))
+        fig = map_figures.region_choropleth(metrics, PER_HEAD_METRIC, geojson, label_points=label_points)
+    # Only the labelled dots carry a hover; the region fills stay silent.
+    fig.update_traces(hovertemplate=map_figures.REGION_HOVER.replace(CLICK_HINT, ""),
+                      selector=lambda trace: trace.hovertemplate is not None)
     fig.update_layout(clickmode="none")
     return fig
 

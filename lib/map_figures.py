@@ -1,10 +1,14 @@
-"""Figure builders for the UK maps (Plotly MapLibre traces, no token, no tiles by default).
+"""Figure builders for the UK maps: offline by default, with street tiles only when asked.
 
-Offline, any named tile style blanks the whole map, points included, so the default style is
-``white-bg`` with the ONS region outlines drawn in the figure itself. Text on a MapLibre map needs
-glyphs from a font server, so nothing on these maps is drawn as map text: values go in the hover,
-the colour bar and the "Show data" table (the tile-grid fallback is an ordinary chart and is
-labelled directly).
+The default ("offline") map is an ordinary Plotly chart in British National Grid metres (EPSG:27700,
+equal scale on both axes), with the ONS region outlines drawn in the figure. It needs no network,
+and it draws in a fraction of the time of a MapLibre map: WebGL start-up and the map style cost about
+0.8 s per map in the browser here (see docs/PERFORMANCE.md), which a conference laptop feels. Being
+SVG, it can carry direct labels (region values) that a MapLibre map could only draw with glyphs
+from a font server. Above :data:`SVG_POINTS_MAX` markers it switches to WebGL (``scattergl``).
+
+The "streets" background needs MapLibre (``scattermap``, ``choroplethmap``) and tiles from the
+internet; offline it would stay blank, which the map page says next to the option.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from pyproj import Transformer
 
 from lib import directory, landscape, region_metrics, theme
@@ -45,6 +50,11 @@ GRID_KM = 10
 CELL_PREFIX = "cell:"
 _TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _FROM_GRID = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+# The UK in British National Grid metres (ONS ITL1 bounds, with a margin): the offline map's view.
+PLANE_X_RANGE = (-40_000, 690_000)
+PLANE_Y_RANGE = (-10_000, 1_240_000)
+# SVG draws a few thousand markers quickly; beyond that WebGL is faster to draw and to pan.
+SVG_POINTS_MAX = 3_000
 
 SITE_SIZE_NOT_STATED = 8
 CENTRE_SIZE = 20
@@ -204,21 +214,64 @@ def facilities_for_selection(facilities: pd.DataFrame, ids, km: int = GRID_KM) -
 # ---------------------------------------------------------------- the facility map
 
 
-def _map_layout(fig: go.Figure, basemap: str, revision: str) -> None:
+def uses_tiles(basemap: str) -> bool:
+    return basemap in BASEMAP_STYLES and BASEMAP_STYLES[basemap] != OFFLINE_STYLE
+
+
+def to_plane(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude/latitude to British National Grid metres; NaN (a break between lines) stays NaN."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = _TO_GRID.transform(lon, lat)
+    gap = ~(np.isfinite(lon) & np.isfinite(lat))
+    return np.where(gap, np.nan, x), np.where(gap, np.nan, y)
+
+
+def geo_trace(basemap: str, lon, lat, **kwargs):
+    """One point or line trace at lon/lat: a MapLibre trace on tiles, else a chart trace in BNG metres."""
+    if uses_tiles(basemap):
+        return go.Scattermap(lon=lon, lat=lat, **kwargs)
+    x, y = to_plane(lon, lat)
+    many = kwargs.get("mode") == "markers" and len(x) > SVG_POINTS_MAX
+    return (go.Scattergl if many else go.Scatter)(x=x, y=y, **kwargs)
+
+
+def map_layout(fig: go.Figure, basemap: str, revision: str, height: int = MAP_HEIGHT) -> None:
+    """The view of the UK, legend over the sea, zoom and pan kept across reruns (``uirevision``:
+    a filter change redraws the data, not the view)."""
+    if uses_tiles(basemap):
+        fig.update_layout(map=dict(style=BASEMAP_STYLES[basemap], center=UK_CENTER, zoom=UK_ZOOM))
+    else:
+        fig.update_xaxes(visible=False, range=list(PLANE_X_RANGE), showgrid=False, zeroline=False)
+        # Equal metres on both axes: the UK keeps its shape at any width.
+        fig.update_yaxes(visible=False, range=list(PLANE_Y_RANGE), showgrid=False, zeroline=False,
+                         scaleanchor="x", scaleratio=1)
+        fig.update_layout(plot_bgcolor="white")
     fig.update_layout(
-        map=dict(style=BASEMAP_STYLES.get(basemap, OFFLINE_STYLE), center=UK_CENTER, zoom=UK_ZOOM),
-        # Zoom and pan survive reruns (a filter change redraws the data, not the view).
-        uirevision=revision, height=MAP_HEIGHT, clickmode="event+select", dragmode="pan",
-        legend=dict(orientation="v", yanchor="top", y=0.99, xanchor="left", x=0.01,
+        uirevision=revision, height=height, clickmode="event+select", dragmode="pan",
+        # Above the map, not over it: in a narrow column the UK fills the width.
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
                     bgcolor="rgba(255,255,255,0.85)"),
-        margin=dict(l=10, r=10, t=70, b=70),
+        margin=dict(l=10, r=10, t=140, b=70),
     )
 
 
-def _outline_trace(outlines) -> go.Scattermap:
+def set_view(fig: go.Figure, center: dict, zoom: float, basemap: str = DEFAULT_BASEMAP) -> go.Figure:
+    """Centre a map on ``center`` (lat/lon) at a web-map ``zoom`` (a story slide's setting): each
+    zoom step halves the span; at :data:`UK_ZOOM` the span is the whole UK."""
+    if uses_tiles(basemap):
+        return fig.update_layout(map=dict(center=center, zoom=zoom))
+    x, y = to_plane([center["lon"]], [center["lat"]])
+    scale = 2.0 ** (UK_ZOOM - zoom)
+    half_x = (PLANE_X_RANGE[1] - PLANE_X_RANGE[0]) * scale / 2
+    half_y = (PLANE_Y_RANGE[1] - PLANE_Y_RANGE[0]) * scale / 2
+    fig.update_xaxes(range=[x[0] - half_x, x[0] + half_x])
+    return fig.update_yaxes(range=[y[0] - half_y, y[0] + half_y])
+
+
+def outline_trace(outlines, basemap: str = DEFAULT_BASEMAP):
     lon, lat = outlines
-    return go.Scattermap(lon=lon, lat=lat, mode="lines", hoverinfo="skip", showlegend=False,
-                         line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions")
+    return geo_trace(basemap, lon, lat, mode="lines", hoverinfo="skip", showlegend=False,
+                     line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions")
 
 
 def _hover_frame(rows: pd.DataFrame, capability_names: dict[str, str], categories: pd.Series) -> np.ndarray:
@@ -255,20 +308,20 @@ def facility_map(facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarra
     """
     fig = go.Figure()
     if outlines is not None:
-        fig.add_trace(_outline_trace(outlines))
+        fig.add_trace(outline_trace(outlines, basemap))
     located = facilities.dropna(subset=["latitude", "longitude"])
     if is_aggregated(located):
-        _add_grid_trace(fig, grid_cells(located))
+        _add_grid_trace(fig, grid_cells(located), basemap)
     else:
-        _add_point_traces(fig, located, colour_by, capabilities)
-    _map_layout(fig, basemap, "uk-map")
+        _add_point_traces(fig, located, colour_by, capabilities, basemap)
+    map_layout(fig, basemap, "uk-map")
     theme.apply(fig, title or facility_map_title(facilities),
                 "project dataset (data/source); region outlines: " + _ons())
     return fig
 
 
 def _add_point_traces(fig: go.Figure, located: pd.DataFrame, colour_by: str,
-                      capabilities: pd.DataFrame | None) -> None:
+                      capabilities: pd.DataFrame | None, basemap: str) -> None:
     names = dict(zip(capabilities["capability_id"], capabilities["name"])) if capabilities is not None else {}
     groups = dict(zip(capabilities["capability_id"], capabilities["group"])) if capabilities is not None else {}
     categories = colour_categories(located, colour_by, groups)
@@ -282,8 +335,8 @@ def _add_point_traces(fig: go.Figure, located: pd.DataFrame, colour_by: str,
         if not picked.any():
             continue
         rows = located.loc[picked]
-        fig.add_trace(go.Scattermap(
-            lon=rows["longitude"], lat=rows["latitude"], mode="markers",
+        fig.add_trace(geo_trace(
+            basemap, rows["longitude"], rows["latitude"], mode="markers",
             marker=dict(size=sizes[picked], color=colours[category], opacity=0.85),
             name=f"{category} ({int(picked.sum()):,})", legendgroup=category,
             customdata=custom[picked], hovertemplate=POINT_HOVER,
@@ -291,19 +344,19 @@ def _add_point_traces(fig: go.Figure, located: pd.DataFrame, colour_by: str,
     centres = (located["kind"] == landscape.CENTRE).to_numpy()
     if centres.any():
         rows = located.loc[centres]
-        fig.add_trace(go.Scattermap(
-            lon=rows["longitude"], lat=rows["latitude"], mode="markers",
+        fig.add_trace(geo_trace(
+            basemap, rows["longitude"], rows["latitude"], mode="markers",
             marker=dict(size=CENTRE_DOT_SIZE, color="white", opacity=1),
             name="Large dot, white centre: innovation centre", customdata=custom[centres],
             hovertemplate=POINT_HOVER,
         ))
 
 
-def _add_grid_trace(fig: go.Figure, cells: pd.DataFrame) -> None:
+def _add_grid_trace(fig: go.Figure, cells: pd.DataFrame, basemap: str) -> None:
     counts = cells["facilities"].to_numpy(float)
     sizes = 6 + 4 * np.log10(1 + counts) if len(counts) else []
-    fig.add_trace(go.Scattermap(
-        lon=cells["longitude"], lat=cells["latitude"], mode="markers",
+    fig.add_trace(geo_trace(
+        basemap, cells["longitude"], cells["latitude"], mode="markers",
         marker=dict(size=sizes, color=counts, colorscale=theme.SEQUENTIAL_SCALE, opacity=0.9, cmin=0,
                     colorbar=dict(title=dict(text=f"facilities per<br>{GRID_KM} km square"), x=1.0)),
         name=f"Facilities per {GRID_KM} km square", showlegend=False,
@@ -420,16 +473,30 @@ REGION_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Sites and centre
                 "<br>%{customdata[4]}<br><i>Click to show only this region</i><extra></extra>")
 
 
-def region_choropleth(metrics: pd.DataFrame, metric: str, geojson: dict,
-                      selected=(), basemap: str = DEFAULT_BASEMAP) -> go.Figure:
-    """ITL1 regions coloured by ``metric`` (sequential palette, colour bar with units).
+def region_choropleth(metrics: pd.DataFrame, metric: str, geojson: dict, selected=(),
+                      basemap: str = DEFAULT_BASEMAP, label_points: pd.DataFrame | None = None) -> go.Figure:
+    """ITL1 regions coloured by ``metric`` (sequential palette from zero, colour bar with units).
 
-    ``customdata[0]`` is the ITL1 code, so a click tells which region was picked; picked regions
-    get a thick dark outline.
+    Offline: each region is a filled outline, and a dot inside it (``label_points``: itl1_code,
+    latitude, longitude) carries its value as a direct label, the hover and the click; on street
+    tiles, a MapLibre choropleth. Either way ``customdata[0]`` of what a click returns is the ITL1
+    code, and picked regions get a thick dark outline.
     """
     spec = region_metrics.METRICS[metric]
+    if uses_tiles(basemap):
+        fig = _region_choropleth_on_tiles(metrics, metric, geojson, selected)
+    else:
+        fig = _region_choropleth_offline(metrics, metric, geojson, selected, label_points)
+    map_layout(fig, basemap, "region-map")
+    fig.update_layout(dragmode=False, showlegend=False, margin=dict(t=70))
+    theme.apply(fig, region_map_title(metrics, metric), f"{spec.source}. Boundaries: {_ons()}")
+    return fig
+
+
+def _region_choropleth_on_tiles(metrics, metric, geojson, selected) -> go.Figure:
+    spec = region_metrics.METRICS[metric]
     widths, colours = _selected_line(metrics, selected)
-    fig = go.Figure(go.Choroplethmap(
+    return go.Figure(go.Choroplethmap(
         geojson=geojson, locations=metrics["itl1_code"], featureidkey="id",
         z=metrics[spec.column].astype(float), zmin=0, zmax=_scale_top(metrics, metric),
         colorscale=theme.SEQUENTIAL_SCALE,
@@ -437,9 +504,64 @@ def region_choropleth(metrics: pd.DataFrame, metric: str, geojson: dict,
         colorbar=dict(title=dict(text=spec.unit), thickness=14),
         customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
     ))
-    _map_layout(fig, basemap, "region-map")
-    fig.update_layout(dragmode=False)
-    theme.apply(fig, region_map_title(metrics, metric), f"{spec.source}. Boundaries: {_ons()}")
+
+
+def region_rings(geojson: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Every feature's outer rings as lon/lat arrays separated by NaN (one filled trace per region;
+    a loop over a dozen features, not over rows)."""
+    rings = {}
+    for feature in geojson.get("features", []):
+        geometry = feature.get("geometry") or {}
+        polygons = geometry.get("coordinates", [])
+        if geometry.get("type") == "Polygon":
+            polygons = [polygons]
+        parts = [np.vstack([np.asarray(polygon[0], dtype=float), [np.nan, np.nan]]) for polygon in polygons if polygon]
+        if parts:
+            coords = np.vstack(parts)
+            rings[str(feature.get("id"))] = (coords[:, 0], coords[:, 1])
+    return rings
+
+
+def ring_label_points(rings: dict[str, tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """A label point per region when no representative point is given: the middle of the bounding
+    box of its outline (inside the region for compact shapes; callers with geopandas pass better)."""
+    codes = list(rings)
+    lon = [np.nanmean([np.nanmin(rings[c][0]), np.nanmax(rings[c][0])]) for c in codes]
+    lat = [np.nanmean([np.nanmin(rings[c][1]), np.nanmax(rings[c][1])]) for c in codes]
+    return pd.DataFrame({"itl1_code": codes, "latitude": lat, "longitude": lon})
+
+
+def _region_choropleth_offline(metrics, metric, geojson, selected, label_points) -> go.Figure:
+    spec = region_metrics.METRICS[metric]
+    values = metrics[spec.column].astype(float)
+    top = _scale_top(metrics, metric)
+    shares = (values / top).clip(0, 1).fillna(0).to_numpy()
+    fills = sample_colorscale(theme.SEQUENTIAL_SCALE, shares.tolist())
+    widths, line_colours = _selected_line(metrics, selected)
+    rings = region_rings(geojson)
+    fig = go.Figure()
+    for code, fill, width, line_colour in zip(metrics["itl1_code"], fills, widths, line_colours):
+        if code not in rings:
+            continue
+        x, y = to_plane(*rings[code])
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, hoverinfo="skip",
+                                 line=dict(color=line_colour if width > 1 else "white", width=width),
+                                 name=code, showlegend=False))
+    if label_points is None:
+        label_points = ring_label_points(rings)
+    points = metrics[["itl1_code"]].merge(label_points, on="itl1_code", how="left")
+    x, y = to_plane(points["longitude"], points["latitude"])
+    dark = shares > 0.5  # white text on the darker half of the scale
+    fig.add_trace(go.Scatter(
+        x=x, y=y, mode="markers+text", text=region_metrics.formatted(metrics, metric).tolist(),
+        textposition="bottom center",
+        textfont=dict(size=14, color=np.where(dark, "white", theme.TEXT).tolist()),
+        marker=dict(size=12, color=values, cmin=0, cmax=top, colorscale=theme.SEQUENTIAL_SCALE,
+                    line=dict(width=2, color=np.where(dark, "white", theme.TEXT).tolist()),
+                    colorbar=dict(title=dict(text=spec.unit), thickness=14)),
+        customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
+        showlegend=False,
+    ))
     return fig
 
 

@@ -95,8 +95,8 @@ def facility_map(data: SlideData, slide: story.Slide) -> Rendered:
     settings = slide.settings
     center = {"lat": settings.get("center_lat", map_figures.UK_CENTER["lat"]),
               "lon": settings.get("center_lon", map_figures.UK_CENTER["lon"])}
-    fig.update_layout(map=dict(center=center, zoom=settings.get("zoom", map_figures.UK_ZOOM)),
-                      height=SLIDE_HEIGHT)
+    map_figures.set_view(fig, center, settings.get("zoom", map_figures.UK_ZOOM))
+    fig.update_layout(height=SLIDE_HEIGHT)
     not_placed = int(facilities["latitude"].isna().sum())
     note = (f"{not_placed:,} matching {'facility has' if not_placed == 1 else 'facilities have'} no single "
             "location and cannot be placed on the map.") if not_placed else ""

@@ -76,7 +76,8 @@ def add_source(fig: go.Figure, source: str) -> go.Figure:
 
 
 def _has_x_axis(fig: go.Figure) -> bool:
-    return any(trace.type in AXIS_TRACE_TYPES for trace in fig.data)
+    # A hidden x-axis (the offline maps, the tile grid) leaves nothing under the plot area.
+    return fig.layout.xaxis.visible is not False and any(trace.type in AXIS_TRACE_TYPES for trace in fig.data)
 
 
 def source_of(fig: go.Figure) -> str | None:

@@ -100,8 +100,9 @@ def test_centre_map_is_offline_and_groups_status_with_counts():
                               "site_kind", "source_url", "as_of", "note"]), _centres())
     outlines = (np.array([-3.0, -2.0, np.nan]), np.array([54.0, 55.0, np.nan]))
     fig = centre_figures.centre_map(facilities, outlines=outlines, title="A finding")
-    assert all(isinstance(trace, go.Scattermap) for trace in fig.data)
-    assert fig.layout.map.style == "white-bg"
+    # Offline: ordinary chart traces in British National Grid metres, no map tiles.
+    assert all(isinstance(trace, go.Scatter) for trace in fig.data)
+    assert fig.layout.map.style is None and fig.layout.yaxis.scaleanchor == "x"
     assert [t.name for t in fig.data[1:]] == ["Operational (3)", "Closed or sold (1)"]
     assert fig.data[1].customdata[:, 0].tolist() == ["C001", "C002", "C004"]
     assert fig.layout.title.text == "A finding"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import investment, region_metrics, theme
+from lib import map_figures, investment, region_metrics, theme
 from lib import investment_figures as figures
 from tests.test_investment import NAMES, investments, regions  # noqa: F401 (fixtures)
 
@@ -63,11 +63,14 @@ def test_region_map_is_offline_choropleth_and_falls_back_to_tile_grid(awards, re
                "features": [{"type": "Feature", "id": code, "properties": {}, "geometry": square}
                             for code in ("TLC", "TLM", "TLN")]}
     fig = figures.region_map(metrics, geojson)
-    assert fig.data[0].type == "choroplethmap"
-    assert fig.layout.map.style == "white-bg"
-    assert "Click" not in fig.data[0].hovertemplate
-    per_head = dict(zip(fig.data[0].locations, fig.data[0].z))
+    labels = fig.data[-1]
+    assert {t.type for t in fig.data} == {"scatter"} and fig.layout.map.style is None  # offline
+    assert "Click" not in labels.hovertemplate  # this map does not filter
+    assert all(t.hovertemplate is None for t in fig.data[:-1])  # the fills stay silent
+    per_head = dict(zip(labels.customdata[:, 0], labels.marker.color))
     assert per_head["TLC"] == pytest.approx(5.0) and per_head["TLM"] == pytest.approx(3.0)
+    # With no label points given, each label sits in the middle of its region's outline.
+    assert labels.x[0] == pytest.approx(map_figures.to_plane([-1.5], [54.5])[0][0])
     fallback = figures.region_map(metrics, None)
     assert fallback.data[0].type == "scatter" and "tile grid" in _source(fallback).lower()
 

@@ -35,27 +35,53 @@ def synthetic_facilities(n: int, seed: int = 0) -> pd.DataFrame:
     })
 
 
+POINT_TYPES = {"scatter", "scattergl", "scattermap"}
+
+
 def point_traces(fig: go.Figure) -> list:
-    return [t for t in fig.data if t.type == "scattermap" and t.mode == "markers"]
+    return [t for t in fig.data if t.type in POINT_TYPES and t.mode == "markers"]
+
+
+def point_count(trace) -> int:
+    return len(trace.lat if trace.type == "scattermap" else trace.x)
 
 
 # ---------------------------------------------------------------- the facility map
 
 
-def test_offline_by_default_with_maplibre_traces_and_outlines(facility_frame, embedded, itl1):
+def test_offline_by_default_in_british_national_grid_with_outlines(facility_frame, embedded, itl1):
     fig = map_figures.facility_map(facility_frame, outlines=geo.outline_coordinates(itl1),
                                    capabilities=embedded["capabilities"])
-    assert fig.layout.map.style == "white-bg"
-    assert {t.type for t in fig.data} == {"scattermap"}  # never scattergeo: it fetches from a CDN
+    # Never a tile style, never scattergeo (it fetches world outlines from a CDN).
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert fig.layout.map.style is None
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1  # the UK keeps its shape
     outline = fig.data[0]
-    assert outline.mode == "lines" and np.isnan(np.asarray(outline.lon, dtype=float)).any()
+    x = np.asarray(outline.x, dtype=float)
+    assert outline.mode == "lines" and np.isnan(x).any()  # breaks between rings stay breaks
+    # Every outline point and facility lies inside the view of the UK.
+    lo, hi = map_figures.PLANE_X_RANGE
+    assert lo <= np.nanmin(x) and np.nanmax(x) <= hi
+    for trace in point_traces(fig):
+        assert map_figures.PLANE_Y_RANGE[0] <= min(trace.y) and max(trace.y) <= map_figures.PLANE_Y_RANGE[1]
     assert fig.layout.uirevision  # zoom and pan survive reruns
     assert "Office for National Statistics" in theme.source_of(fig)
+    # The axes are hidden, so the source line sits just under the map, not off the bottom.
+    source = next(a for a in fig.layout.annotations if a.name == "source")
+    assert source.yshift == -8
+
+
+def test_plane_coordinates_are_british_national_grid_metres():
+    # Greenwich observatory: about 538,900 E, 177,100 N in British National Grid.
+    x, y = map_figures.to_plane([-0.0015, np.nan], [51.4778, np.nan])
+    assert x[0] == pytest.approx(538_900, abs=300) and y[0] == pytest.approx(177_100, abs=300)
+    assert np.isnan(x[1]) and np.isnan(y[1])
 
 
 def test_street_map_only_when_asked(facility_frame):
     fig = map_figures.facility_map(facility_frame, basemap="streets")
     assert fig.layout.map.style == "open-street-map"
+    assert {t.type for t in fig.data} == {"scattermap"}
     assert "needs internet" in map_figures.BASEMAPS["streets"]
 
 
@@ -131,7 +157,11 @@ def test_100k_points_are_counted_in_grid_squares():
 def test_below_the_threshold_every_point_is_drawn():
     frame = synthetic_facilities(map_figures.AGGREGATE_ABOVE)
     fig = map_figures.facility_map(frame)
-    assert sum(len(t.lat) for t in point_traces(fig) if t.marker.color != "white") == map_figures.AGGREGATE_ABOVE
+    coloured = [t for t in point_traces(fig) if t.marker.color != "white"]
+    assert sum(point_count(t) for t in coloured) == map_figures.AGGREGATE_ABOVE
+    # Thousands of points go to WebGL; a few hundred stay SVG.
+    assert any(t.type == "scattergl" for t in coloured) or all(point_count(t) <= map_figures.SVG_POINTS_MAX
+                                                              for t in coloured)
 
 
 def test_grid_cells_hand_computed():
@@ -176,24 +206,35 @@ def test_details_of_a_picked_facility_are_markdown_safe(facility_frame, embedded
 
 def test_choropleth_values_equal_the_analysis_numbers(metrics, embedded, itl1):
     geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
-    fig = map_figures.region_choropleth(metrics, "investment", geojson)
-    trace = fig.data[0]
-    assert trace.type == "choroplethmap" and fig.layout.map.style == "white-bg"
+    fig = map_figures.region_choropleth(metrics, "investment", geojson, label_points=geo.region_centroids(itl1))
+    fills, labels = fig.data[:-1], fig.data[-1]
+    assert [t.name for t in fills] == list(ITL1_CODES) and all(t.fill == "toself" for t in fills)
     expected = analysis.investment_by_region(embedded["investments"], embedded["regions"]).set_index("itl1_code")
-    got = dict(zip(trace.locations, trace.z))
+    got = dict(zip(labels.customdata[:, 0], labels.marker.color))
     for code in ITL1_CODES:
         assert got[code] == pytest.approx(expected.loc[code, "public_gbp"] / 1e6)
-    assert trace.colorbar.title.text == "£m"
-    assert trace.zmin == 0
-    assert [row[0] for row in trace.customdata] == list(ITL1_CODES)
-    assert {f["id"] for f in geojson["features"]} == set(ITL1_CODES)
+    # Direct labels: the value of every region is written on the map, in £m.
+    top = expected["public_gbp"].idxmax()
+    assert labels.text[list(labels.customdata[:, 0]).index(top)].startswith("£")
+    assert labels.marker.colorbar.title.text == "£m" and labels.marker.cmin == 0
+    # The largest value gets the darkest fill; a region with none gets the lightest.
+    darkest = fills[list(ITL1_CODES).index(top)].fillcolor
+    assert darkest == map_figures.sample_colorscale(theme.SEQUENTIAL_SCALE, [1.0])[0]
+    assert not np.isnan(np.asarray(labels.x, dtype=float)).any()  # every region has its dot
     assert "Office for National Statistics" in theme.source_of(fig)
+
+
+def test_choropleth_on_street_tiles_is_a_maplibre_choropleth(metrics, itl1):
+    geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
+    fig = map_figures.region_choropleth(metrics, "facilities", geojson, basemap="streets")
+    assert fig.data[0].type == "choroplethmap" and fig.layout.map.style == "open-street-map"
+    assert {f["id"] for f in geojson["features"]} == set(fig.data[0].locations)
 
 
 def test_selected_region_gets_a_thick_outline(metrics, itl1):
     geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
     fig = map_figures.region_choropleth(metrics, "facilities", geojson, selected=("TLM",))
-    widths = dict(zip(fig.data[0].locations, fig.data[0].marker.line.width))
+    widths = {t.name: t.line.width for t in fig.data[:-1]}
     assert widths["TLM"] > widths["TLC"]
 
 

@@ -30,8 +30,9 @@ def test_overview_map_is_offline(embedded):
     charts = at.get("plotly_chart")
     assert len(charts) == 1
     figure = json.loads(charts[0].proto.spec)
-    assert figure["layout"]["map"]["style"] == "white-bg"
-    assert all(trace["type"] == "scattermap" for trace in figure["data"])
+    # No map tiles and no scattergeo (both need the internet): chart traces in BNG metres.
+    assert "map" not in figure["layout"] and figure["layout"]["yaxis"]["scaleanchor"] == "x"
+    assert {trace["type"] for trace in figure["data"]} == {"scatter"}
 
 
 def test_overview_links_to_every_detail_page():

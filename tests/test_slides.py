@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import landscape, slides, story, theme
+from lib import map_figures, landscape, slides, story, theme
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,13 @@ def test_map_slide_honours_filters_and_map_settings(data):
     slide = story.Slide(story.MAP, "Scotland", filters=landscape.Filters(regions=("TLM",)),
                         settings={"zoom": 6.0, "center_lat": 56.5, "center_lon": -4.0})
     rendered = slides.render(data, slide)
-    assert rendered.figure.layout.map.zoom == 6.0
-    assert rendered.figure.layout.map.center.lat == 56.5
+    layout = rendered.figure.layout
+    # Centred on 56.5N 4W, and zoomed in: 1.6 zoom steps narrower than the whole-UK view.
+    x, y = map_figures.to_plane([-4.0], [56.5])
+    assert sum(layout.xaxis.range) / 2 == pytest.approx(x[0]) and sum(layout.yaxis.range) / 2 == pytest.approx(y[0])
+    whole_uk = map_figures.PLANE_Y_RANGE[1] - map_figures.PLANE_Y_RANGE[0]
+    span = layout.yaxis.range[1] - layout.yaxis.range[0]
+    assert span == pytest.approx(whole_uk * 2 ** (map_figures.UK_ZOOM - 6.0))
     assert set(rendered.table["region"]) == {"Scotland"}
     assert "Scotland" in rendered.finding
 

@@ -8,28 +8,33 @@ from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
-# Screen position of a lon/lat on the n-th Plotly map of the page (MapLibre's own projection).
-PROJECT_JS = """([index, lon, lat]) => {
-  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[index];
-  const p = gd._fullLayout.map._subplot.map.project([lon, lat]);
-  const box = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
-  return {x: box.left + p.x, y: box.top + p.y};
+# Screen position of a point in data coordinates (British National Grid metres) on the n-th chart.
+TO_SCREEN = """
+  const toScreen = (gd, x, y) => {
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
+    return {x: box.left + xa._offset + xa.l2p(x), y: box.top + ya._offset + ya.l2p(y)};
+  };"""
+
+# The labelled dot of one region on the region map (the trace whose customdata are ITL1 codes).
+REGION_DOT_JS = """(code) => {""" + TO_SCREEN + """
+  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
+  const t = gd._fullData.find(t => t.mode === 'markers+text');
+  const i = Array.from(t.customdata).findIndex(row => row[0] === code);
+  return toScreen(gd, t.x[i], t.y[i]);
 }"""
 
 # The on-screen dot of the facility map farthest from every other dot (so a click hits only it),
 # away from the legend and the edges of the map.
-LONELY_DOT_JS = """() => {
+LONELY_DOT_JS = """() => {""" + TO_SCREEN + """
   const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
-  const map = gd._fullLayout.map._subplot.map;
-  const canvas = gd.querySelector('.maplibregl-canvas').getBoundingClientRect();
+  const area = gd.querySelector('.nsewdrag').getBoundingClientRect();
   const legend = gd.querySelector('.legend').getBoundingClientRect();
   const dots = [];
   // _fullData: the arrays as Plotly decoded them (the figure sends numbers as typed arrays).
   gd._fullData.forEach(t => { if (t.mode === 'markers' && t.marker.color !== 'white')
-    Array.from(t.lat).forEach((lat, i) => {
-      const p = map.project([t.lon[i], lat]);
-      const x = canvas.left + p.x, y = canvas.top + p.y;
-      const inside = x > canvas.left + 30 && x < canvas.right - 30 && y > canvas.top + 30 && y < canvas.bottom - 30;
+    Array.from(t.x).forEach((px, i) => {
+      const {x, y} = toScreen(gd, px, t.y[i]);
+      const inside = x > area.left + 30 && x < area.right - 30 && y > area.top + 30 && y < area.bottom - 30;
       const underLegend = x > legend.left - 20 && x < legend.right + 20 && y > legend.top - 20 && y < legend.bottom + 20;
       if (inside && !underLegend) dots.push({x, y, id: t.customdata[i][0]});
     }); });
@@ -54,14 +59,14 @@ def facility_count(page) -> int:
 def test_map_page_draws_offline_and_a_region_click_filters(page, app_url):
     page.goto(f"{app_url}/map")
     wait_until_drawn(page)
-    box = page.locator('[data-testid="stPlotlyChart"] canvas').first.bounding_box()
+    box = page.locator('[data-testid="stPlotlyChart"] .main-svg').first.bounding_box()
     assert box and box["width"] > 600 and box["height"] > 400  # one large map of the sites
     before = facility_count(page)
 
     page.get_by_text("Regions coloured by a measure").click()
     page.wait_for_function("() => window.location.search.includes('layer=regions')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
-    spot = page.evaluate(PROJECT_JS, [0, -4.2, 57.0])  # the Highlands: Scotland on the region map
+    spot = page.evaluate(REGION_DOT_JS, "TLM")  # Scotland's labelled dot on the region map
     page.mouse.click(spot["x"], spot["y"])
     page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)

@@ -22,12 +22,19 @@ def test_page_draws_without_errors(page, app_url, path):
     assert page.external_requests == [], "the app must work with no internet"
 
 
-def test_map_canvas_is_drawn_offline(page, app_url):
+def test_map_draws_every_dot_and_the_outlines_offline(page, app_url):
     page.goto(f"{app_url}/map")
     wait_until_drawn(page)
-    canvas = page.locator('[data-testid="stPlotlyChart"] canvas').first
-    box = canvas.bounding_box()
-    assert box and box["width"] > 400 and box["height"] > 300
+    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    box = chart.bounding_box()
+    assert box and box["width"] > 600 and box["height"] > 500
+    # One SVG marker per located facility (plus the white centre of each innovation centre).
+    drawn = chart.locator(".scatterlayer .point").count()
+    located = page.evaluate("""() => document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot')
+        ._fullData.filter(t => t.mode === 'markers').reduce((n, t) => n + t.x.length, 0)""")
+    assert drawn == located > 150
+    assert chart.locator(".scatterlayer .js-line").count() >= 1  # the ONS region outlines
+    assert page.external_requests == []
 
 
 def test_shared_link_reopens_the_filtered_view_on_a_fresh_server(browser):
