@@ -2,10 +2,11 @@
 
 | variable | meaning | default |
 | --- | --- | --- |
-| MMIP_DATA_DIR | folder holding the Parquet datasets | ``data/`` in the project |
+| MMIP_DATA_DIR | folder, or fsspec URL (``s3://bucket/prefix``), holding the Parquet datasets | ``data/`` in the project |
+| MMIP_DATA_CHECK_SECONDS | how often the app checks whether the dataset files changed | ``60`` |
 | MMIP_BOUNDARIES_DIR | folder holding ONS boundary GeoJSON files | unset: use the cache, else download |
 | MMIP_CACHE_DIR | cache for downloaded boundaries and geocoding results | ``~/.cache/mmip-dashboard`` |
-| MMIP_OFFLINE | ``1`` forbids every network request (boundaries download, geocoding) | ``0`` |
+| MMIP_OFFLINE | ``1`` forbids every network request (boundaries download, geocoding); an ``MMIP_DATA_DIR`` URL is still read | ``0`` |
 """
 
 from __future__ import annotations
@@ -20,8 +21,26 @@ SOURCE_DIR = DEFAULT_DATA_DIR / "source"
 DATASETS = ("capabilities", "regions", "sites", "centres", "investments", "mmip_proposals")
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("MMIP_DATA_DIR") or DEFAULT_DATA_DIR)
+def is_url(location: str | Path) -> bool:
+    """``s3://…``, ``gs://…``, ``az://…``, ``https://…``, ``memory://…``, ``file://…``: read through fsspec.
+
+    A local path never contains ``://``, and ``Path`` would collapse the double slash, so URLs stay
+    strings everywhere.
+    """
+    return "://" in str(location)
+
+
+def data_dir() -> Path | str:
+    """The datasets' location: a local folder, or an fsspec URL string kept exactly as given."""
+    value = os.environ.get("MMIP_DATA_DIR")
+    if not value:
+        return DEFAULT_DATA_DIR
+    return value if is_url(value) else Path(value)
+
+
+def data_check_seconds() -> float:
+    # Each check costs one metadata request per dataset on object storage: not on every rerun.
+    return float(os.environ.get("MMIP_DATA_CHECK_SECONDS") or 60)
 
 
 def boundaries_dir() -> Path | None:

@@ -3,8 +3,10 @@
 Two entry points:
 - :func:`coerce_frame` turns raw text columns (a CSV source, an upload) into the typed frame a
   schema expects, reporting every value it cannot convert instead of raising;
-- :func:`load_dataset` reads one embedded Parquet file and validates it, raising
-  :class:`DatasetError` with a message that names the file and what is wrong.
+- :func:`load_dataset` reads one Parquet file and validates it, raising :class:`DatasetError` with a
+  message that names the file and what is wrong. The file is local, or an fsspec URL
+  (``s3://bucket/prefix/sites.parquet``, ``gs://…``, ``memory://…``) when ``MMIP_DATA_DIR`` is one;
+  :func:`data_version` fingerprints the files either way so that caches see a changed file.
 
 Problems are always reported as a frame with the columns of :data:`PROBLEM_COLUMNS`, one row per
 (row, column) problem, so that the app can show and download them.
@@ -12,9 +14,11 @@ Problems are always reported as a frame with the columns of :data:`PROBLEM_COLUM
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fsspec
 import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
@@ -184,8 +188,13 @@ def read_source_csv(name: str, source_dir: Path | None = None) -> pd.DataFrame:
     return typed
 
 
-def parquet_path(name: str, directory: Path | None = None) -> Path:
-    return Path(directory or config.data_dir()) / f"{name}.parquet"
+def parquet_path(name: str, directory: Path | str | None = None) -> Path | str:
+    """Where dataset ``name`` lives: a local ``Path``, or a URL string when the location is a URL."""
+    location = directory or config.data_dir()
+    if config.is_url(location):
+        location = str(location)
+        return f"{location}{'' if location.endswith('/') else '/'}{name}.parquet"
+    return Path(location) / f"{name}.parquet"
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
@@ -194,28 +203,96 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
-def load_dataset(name: str, directory: Path | None = None,
-                 capability_ids: set[str] | None = None) -> pd.DataFrame:
-    """Read one Parquet dataset and validate it; raise DatasetError naming the file."""
-    path = parquet_path(name, directory)
-    if not path.exists():
-        raise DatasetError(path.name, f"file not found in {path.parent}")
+def _remote_problem(url: str, exc: Exception) -> str:
+    """What went wrong reading ``url`` from object storage, in words that say what to do."""
+    if isinstance(exc, FileNotFoundError):
+        return f"not found: {url}"
+    if isinstance(exc, ImportError):
+        # fsspec names the package, e.g. "Install s3fs to access S3".
+        return f"cannot read {url}: {exc} (pip install it)"
+    if isinstance(exc, PermissionError):
+        return f"access denied to {url}: check the credentials and the bucket's permissions ({exc})"
+    # botocore's NoCredentialsError / PartialCredentialsError, matched by name so that reading
+    # gs:// or az:// does not need botocore installed.
+    if "Credentials" in type(exc).__name__:
+        return (f"no credentials to read {url}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+                f"(or AWS_PROFILE), or give the machine a role ({exc})")
+    return f"cannot read {url}: {type(exc).__name__}: {exc}"
+
+
+def _read_table(path: Path | str, file: str) -> pa_arrow.Table:
+    if config.is_url(path):
+        try:
+            filesystem, key = fsspec.core.url_to_fs(path)
+            # One GET for the whole object: every column is read anyway, and it avoids the many
+            # small range requests a file-like reader makes for the footer and each column chunk.
+            source = pa_arrow.BufferReader(filesystem.cat_file(key))
+        except Exception as exc:  # fsspec back-ends raise their own types (botocore, aiohttp…)
+            raise DatasetError(file, _remote_problem(path, exc)) from exc
+        where = f" ({path})"
+    else:
+        if not path.exists():
+            raise DatasetError(file, f"file not found in {path.parent}")
+        source, where = path, ""
     try:
-        table = pq.read_table(path)
-        frame = table.to_pandas()
+        return pq.read_table(source)
     except Exception as exc:  # pyarrow raises several types for corrupt files
-        raise DatasetError(path.name, f"the file is not a readable Parquet file ({type(exc).__name__})") from exc
+        raise DatasetError(file, f"the file is not a readable Parquet file{where} ({type(exc).__name__})") from exc
+
+
+# The metadata fields fsspec back-ends report that change when a file's content changes: S3 ETag
+# and LastModified, GCS generation/md5Hash/updated, Azure etag/last_modified, HTTP headers,
+# local mtime, memory created. Picked, not the whole info dict, so nothing that varies between
+# two identical requests makes the app reload its data.
+VERSION_KEYS = ("size", "ETag", "etag", "LastModified", "last_modified", "Last-Modified", "mtime",
+                "created", "generation", "md5Hash", "updated", "VersionId", "Content-MD5", "Digest")
+
+
+def data_version(directory: Path | str | None = None) -> str:
+    """A fingerprint of the dataset files, to key caches on: it changes when any file changes.
+
+    Local files: modification time and size. Remote objects: the fields of :data:`VERSION_KEYS`
+    from one metadata request per file, no download. A missing or unreachable file gives a fixed
+    marker; the loader, not this, reports what is wrong with it.
+    """
+    parts = []
+    for name in config.DATASETS:
+        path = parquet_path(name, directory)
+        try:
+            if config.is_url(path):
+                filesystem, key = fsspec.core.url_to_fs(path)
+                filesystem.invalidate_cache(key)  # s3fs and others cache listings: ask the store
+                info = filesystem.info(key)
+                parts.append(repr([(k, str(info[k])) for k in VERSION_KEYS if k in info]))
+            else:
+                stat = path.stat()
+                parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+        except Exception as exc:
+            parts.append(f"unavailable:{type(exc).__name__}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def load_dataset(name: str, directory: Path | str | None = None,
+                 capability_ids: set[str] | None = None) -> pd.DataFrame:
+    """Read one Parquet dataset (local or an fsspec URL) and validate it; raise DatasetError naming the file."""
+    path = parquet_path(name, directory)
+    file = f"{name}.parquet"
+    table = _read_table(path, file)
+    try:
+        frame = table.to_pandas()
+    except Exception as exc:  # a readable file whose types pandas cannot take
+        raise DatasetError(file, f"the file is not a readable Parquet file ({type(exc).__name__})") from exc
     for column in LIST_COLUMNS.get(name, ()):
         if column in frame.columns:
             # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass.
             frame[column] = pd.Series(table.column(column).to_pylist(), index=frame.index, dtype=object)
-    valid, problems = validate(frame, name, path.name, capability_ids)
+    valid, problems = validate(frame, name, file, capability_ids)
     if not problems.empty:
         first = problems.iloc[0]
         where = f"row {first['row']}, column '{first['column']}'" if pd.notna(first["row"]) \
             else f"column '{first['column']}'"
         raise DatasetError(
-            path.name,
+            file,
             f"{len(problems)} problem(s) against the {name} schema; first: {where}: {first['reason']}",
             problems,
         )

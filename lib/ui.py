@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import config, directory, export, gaps, geo, landscape
-from lib.data import DatasetError, load_dataset
+from lib.data import DatasetError, data_version, load_dataset
 from lib.schemas import ITL1_CODES, ITL1_NAMES
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,23 @@ def load_datasets_uncached(directory=None) -> Datasets:
     return result
 
 
-@st.cache_resource(show_spinner="Loading the embedded data…")
-def embedded_datasets(directory: str) -> Datasets:
+# Two entries: the current data, and the previous one for sessions still running on it when a new
+# version of the files arrives. ``version`` is only part of the cache key.
+@st.cache_resource(max_entries=2, show_spinner="Loading the embedded data…")
+def _embedded_datasets(directory: str, version: str) -> Datasets:
     return load_datasets_uncached(directory)
+
+
+# Checked every MMIP_DATA_CHECK_SECONDS, not on every rerun: on object storage it is one metadata
+# request per file.
+@st.cache_data(ttl=config.data_check_seconds(), show_spinner=False)
+def _data_version(directory: str) -> str:
+    return data_version(directory)
+
+
+def embedded_datasets(directory: str) -> Datasets:
+    """The data in ``directory`` (a folder or an fsspec URL), loaded again when one of its files changes."""
+    return _embedded_datasets(directory, _data_version(directory))
 
 
 def datasets() -> Datasets:
