@@ -106,7 +106,7 @@ WAIT_FOR_CHARTS_JS = """
     if (isMap) {
       // The canvas exists before MapLibre has painted: wait until every map says it is loaded.
       const layout = plot._fullLayout || {};
-      const maps = Object.keys(layout).filter(k => /^map\d*$/.test(k))
+      const maps = Object.keys(layout).filter(k => /^map\\d*$/.test(k))
         .map(k => layout[k]._subplot && layout[k]._subplot.map);
       return !!plot.querySelector('canvas') && maps.length > 0 && maps.every(m => m && m.loaded());
     }
