@@ -52,70 +52,83 @@ with st.expander("How these figures are made"):
     st.markdown((config.PROJECT_ROOT / "docs" / "investment_method.md").read_text(encoding="utf-8"))
 
 totals = investment.region_totals(awards, regions, only=filters.regions)
-tabs = st.tabs(["Regions", "Programmes and years", "Capabilities and flow", "Against capability gaps",
-                "Headline vs traced", "Records"])
+# One view at a time, in the link (?inv_view=…): only the open tab runs and is drawn, so the page
+# opens with one chart instead of ten, and a presenter can link straight to a view.
+VIEWS = ["Regions", "Per head", "Programmes and years", "Capabilities and flow", "Against capability gaps",
+         "Headline vs traced", "Records"]
+tabs = st.tabs(VIEWS, key="inv_view", bind="query-params")
+views = dict(zip(VIEWS, tabs))
 
-with tabs[0]:
-    ui.chart(figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary),
-             data=totals)
-    ui.chart(figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals),
-             data=totals)
-    metrics = region_metrics.region_metrics(ui.filtered_facilities(filters), awards, regions)
-    geojson = ui.region_geojson()
-    if geojson is None:
-        st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")
-    ui.chart(figures.region_map(metrics, geojson, ui.region_centroids()), key="inv-map",
-             finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
-             data=region_metrics.metric_table(metrics))
+with views["Regions"]:
+    if views["Regions"].open:
+        ui.chart(figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary),
+                 data=totals)
 
-with tabs[1]:
-    programmes = investment.top_with_other(investment.by_programme(awards), "programme", 12, "{n} other programmes")
-    ui.chart(figures.programme_bars(programmes), key="inv-programme",
-             finding="The largest programmes by traced money; the rest are summed in one grey bar "
-                     "(the table lists every programme's records).",
-             data=investment.by_programme(awards))
-    by_year = investment.by_year(awards)
-    year_finding = figures.year_finding(by_year, summary)
-    ui.chart(figures.year_bars(by_year), key="inv-year", finding=year_finding, data=by_year)
-    ui.chart(figures.cumulative_line(by_year), key="inv-cumulative", finding=year_finding, data=by_year)
+with views["Per head"]:
+    if views["Per head"].open:
+        ui.chart(figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals),
+                 data=totals)
+        metrics = region_metrics.region_metrics(ui.filtered_facilities(filters), awards, regions)
+        geojson = ui.region_geojson()
+        if geojson is None:
+            st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")
+        ui.chart(figures.region_map(metrics, geojson, ui.region_centroids()), key="inv-map",
+                 finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
+                 data=region_metrics.metric_table(metrics))
 
-with tabs[2]:
-    split = investment.capability_split(awards, names)
-    capabilities = investment.by_capability(split)
-    ui.chart(figures.capability_bars(capabilities), key="inv-capability",
-             finding=figures.capability_finding(capabilities), data=capabilities)
-    links = investment.flow_links(split)
-    if links.empty:
-        st.info("No award with a stated amount matches the filters, so there is no flow to draw.")
-    else:
-        ui.chart(figures.flow_sankey(links), key="inv-flow", finding=figures.flow_finding(links), data=links)
+with views["Programmes and years"]:
+    if views["Programmes and years"].open:
+        programmes = investment.top_with_other(investment.by_programme(awards), "programme", 12, "{n} other programmes")
+        ui.chart(figures.programme_bars(programmes), key="inv-programme",
+                 finding="The largest programmes by traced money; the rest are summed in one grey bar "
+                         "(the table lists every programme's records).",
+                 data=investment.by_programme(awards))
+        by_year = investment.by_year(awards)
+        year_finding = figures.year_finding(by_year, summary)
+        ui.chart(figures.year_bars(by_year), key="inv-year", finding=year_finding, data=by_year)
+        ui.chart(figures.cumulative_line(by_year), key="inv-cumulative", finding=year_finding, data=by_year)
 
-with tabs[3]:
-    scores = gaps.region_gap_scores(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities,
-                                                  filters.regions))
-    joined = investment.against_gaps(totals, scores)
-    ui.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)
-    st.caption("Gap score: see the Capability gaps page for its method. It is computed over the capabilities "
-               "selected in the sidebar (all when none is selected).")
+with views["Capabilities and flow"]:
+    if views["Capabilities and flow"].open:
+        split = investment.capability_split(awards, names)
+        capabilities = investment.by_capability(split)
+        ui.chart(figures.capability_bars(capabilities), key="inv-capability",
+                 finding=figures.capability_finding(capabilities), data=capabilities)
+        links = investment.flow_links(split)
+        if links.empty:
+            st.info("No award with a stated amount matches the filters, so there is no flow to draw.")
+        else:
+            ui.chart(figures.flow_sankey(links), key="inv-flow", finding=figures.flow_finding(links), data=links)
 
-with tabs[4]:
-    comparison = investment.headline_vs_traced(investments)
-    ui.chart(figures.headline_bars(comparison), key="inv-headline",
-             finding=figures.headline_finding(comparison), data=comparison)
-    st.dataframe(comparison[["investment_id", "programme", "headline_gbp", "traced_gbp", "difference",
-                             "matched_by", "source_url"]],
-                 hide_index=True, width="stretch",
-                 column_config={"headline_gbp": st.column_config.NumberColumn("headline £", format="£%,.0f"),
-                                "traced_gbp": st.column_config.NumberColumn("traced £", format="£%,.0f"),
-                                "difference": st.column_config.TextColumn(width="large"),
-                                "source_url": st.column_config.LinkColumn("source")})
-    st.caption("Not filtered: each headline is compared with every award record matched to it.")
+with views["Against capability gaps"]:
+    if views["Against capability gaps"].open:
+        scores = gaps.region_gap_scores(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities,
+                                                      filters.regions))
+        joined = investment.against_gaps(totals, scores)
+        ui.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)
+        st.caption("Gap score: see the Capability gaps page for its method. It is computed over the capabilities "
+                   "selected in the sidebar (all when none is selected).")
 
-with tabs[5]:
-    records = investment.records_table(awards, names)
-    st.markdown(f"**{len(records):,}** award records match the filters. Empty amounts are not stated by any source.")
-    st.dataframe(records, hide_index=True, width="stretch",
-                 column_config={"source_url": st.column_config.LinkColumn("source"),
-                                "public £": st.column_config.NumberColumn(format="£%,.0f"),
-                                "private £": st.column_config.NumberColumn(format="£%,.0f")})
-    ui.download_buttons(records, "uk-medicines-manufacturing-public-investment", key="inv-records")
+with views["Headline vs traced"]:
+    if views["Headline vs traced"].open:
+        comparison = investment.headline_vs_traced(investments)
+        ui.chart(figures.headline_bars(comparison), key="inv-headline",
+                 finding=figures.headline_finding(comparison), data=comparison)
+        st.dataframe(comparison[["investment_id", "programme", "headline_gbp", "traced_gbp", "difference",
+                                 "matched_by", "source_url"]],
+                     hide_index=True, width="stretch",
+                     column_config={"headline_gbp": st.column_config.NumberColumn("headline £", format="£%,.0f"),
+                                    "traced_gbp": st.column_config.NumberColumn("traced £", format="£%,.0f"),
+                                    "difference": st.column_config.TextColumn(width="large"),
+                                    "source_url": st.column_config.LinkColumn("source")})
+        st.caption("Not filtered: each headline is compared with every award record matched to it.")
+
+with views["Records"]:
+    if views["Records"].open:
+        records = investment.records_table(awards, names)
+        st.markdown(f"**{len(records):,}** award records match the filters. Empty amounts are not stated by any source.")
+        st.dataframe(records, hide_index=True, width="stretch",
+                     column_config={"source_url": st.column_config.LinkColumn("source"),
+                                    "public £": st.column_config.NumberColumn(format="£%,.0f"),
+                                    "private £": st.column_config.NumberColumn(format="£%,.0f")})
+        ui.download_buttons(records, "uk-medicines-manufacturing-public-investment", key="inv-records")

@@ -374,13 +374,22 @@ def test_page_shows_every_mmip_named_gap_with_its_numbers(embedded_gaps):
     assert len(named) == 4
 
 
-def test_page_numbers_equal_the_analysis(embedded_gaps):
+def test_page_opens_on_one_view_and_only_that_view_runs():
     at = run_page()
+    assert len(at.get("plotly_chart")) == 1  # the heatmap; the other tabs' charts are not built
+    at = run_page({"gaps_view": "Largest gaps"})
+    assert len(at.get("plotly_chart")) == 1
+    assert any("gap score (0–1)" in d.value.columns for d in at.dataframe)
+
+
+def test_page_numbers_equal_the_analysis(embedded_gaps):
+    at = run_page({"gaps_view": "Largest gaps"})
     shown = frame_with(at, "gap score (0–1)")
     expected = gaps.top_gaps(embedded_gaps, 10)
     assert list(shown["region"]) == list(expected["region"])
     assert list(shown["capability"]) == list(expected["capability"])
     assert list(shown["gap score (0–1)"]) == pytest.approx(list(expected["gap_score"].round(2)))
+    at = run_page()
     heatmap = at.dataframe[0].value.set_index("region")  # the heatmap's "Show data" table
     matrix = gaps.score_matrix(embedded_gaps).round(2)
     assert list(heatmap.index) == list(matrix.index)
@@ -400,7 +409,7 @@ def test_shared_filters_restrict_rows_columns_and_what_counts(embedded_gaps):
     heatmap = at.dataframe[0].value
     assert list(heatmap["region"]) == ["Scotland"]
     assert set(heatmap.columns) == {"region", "Vaccines", "Biologics"}
-    sites_only = run_page({"f_type": ["site"]})
+    sites_only = run_page({"f_type": ["site"], "gaps_view": "National gaps"})
     national = frame_with(sites_only, "uk_count").set_index("capability")
     all_kinds = embedded_gaps.drop_duplicates("capability").set_index("capability")["uk_count"]
     assert (national["uk_count"] <= all_kinds.reindex(national.index)).all()
@@ -409,7 +418,7 @@ def test_shared_filters_restrict_rows_columns_and_what_counts(embedded_gaps):
 
 def test_what_if_own_proposal_fills_the_largest_gap(embedded_gaps):
     first = gaps.top_gaps(embedded_gaps, 1).iloc[0]
-    at = run_page()
+    at = run_page({"gaps_view": "What if a centre opened"})
     at.radio(key="gaps_whatif_mode").set_value("My own proposal").run()
     at.selectbox(key="gaps_whatif_region").set_value(first["itl1_code"]).run()
     at.multiselect(key="gaps_whatif_caps").set_value([first["capability_id"]]).run()
@@ -427,7 +436,7 @@ def test_what_if_from_the_data_copes_with_a_proposal_with_no_place(embedded):
     from lib import landscape
 
     proposed = gaps.proposed_facilities(landscape.facilities(embedded["sites"], embedded["centres"]))
-    at = run_page()
+    at = run_page({"gaps_view": "What if a centre opened"})
     assert len(at.selectbox(key="gaps_whatif_facility").options) == len(proposed)
     unplaced = proposed.loc[proposed["latitude"].isna(), "facility_id"]
     if unplaced.empty:
@@ -438,7 +447,7 @@ def test_what_if_from_the_data_copes_with_a_proposal_with_no_place(embedded):
 
 
 def test_method_text_is_on_the_page(root):
-    at = run_page()
+    at = run_page({"gaps_view": "How we measure gaps"})
     text = " ".join(m.value for m in at.markdown)
     assert "gap score = 0.4 × absence + 0.3 × density shortfall + 0.3 × reach shortfall" in text
 

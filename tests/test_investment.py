@@ -246,7 +246,16 @@ def test_page_shows_traced_total_and_every_chart(embedded):
     metrics = _metrics(at)
     assert metrics["Traced public money"] == theme.format_gbp(awards["public_gbp"].sum())
     assert metrics["Awards with no stated amount"] == str(awards["public_gbp"].isna().sum())
-    assert len(at.get("plotly_chart")) >= 10
+    # The page opens on one chart; every other view runs only when its tab is opened.
+    assert len(at.get("plotly_chart")) == 1
+    charts = {}
+    for view in ["Regions", "Per head", "Programmes and years", "Capabilities and flow",
+                 "Against capability gaps", "Headline vs traced", "Records"]:
+        at.session_state["inv_view"] = view
+        at.run()
+        assert_healthy(at)
+        charts[view] = len(at.get("plotly_chart"))
+    assert charts["Per head"] == 2 and charts["Programmes and years"] == 3 and sum(charts.values()) >= 10
     assert any(str(len(awards)) in m.value and "award records" in m.value for m in at.markdown)
 
 
@@ -280,7 +289,7 @@ def test_page_reads_the_year_range_from_the_link():
 def test_page_with_no_matching_award_says_so():
     from tests.apptest_helpers import assert_healthy
 
-    at = _page(state={"f_region": ["TLE"], "f_cap": ["radiopharmaceuticals"]})
+    at = _page(state={"f_region": ["TLE"], "f_cap": ["radiopharmaceuticals"], "inv_view": "Capabilities and flow"})
     assert_healthy(at)
     assert _metrics(at)["Traced public money"] == "£0"
     assert any("no flow to draw" in i.value for i in at.info)
