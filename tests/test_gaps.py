@@ -377,6 +377,7 @@ def test_page_shows_every_mmip_named_gap_with_its_numbers(embedded_gaps):
 def test_page_opens_on_one_view_and_only_that_view_runs():
     at = run_page()
     assert len(at.get("plotly_chart")) == 1  # the heatmap; the other tabs' charts are not built
+    assert len(at.dataframe) == 0  # "Show data" stays unbuilt until it is opened
     at = run_page({"gaps_view": "Largest gaps"})
     assert len(at.get("plotly_chart")) == 1
     assert any("gap score (0–1)" in d.value.columns for d in at.dataframe)
@@ -389,15 +390,15 @@ def test_page_numbers_equal_the_analysis(embedded_gaps):
     assert list(shown["region"]) == list(expected["region"])
     assert list(shown["capability"]) == list(expected["capability"])
     assert list(shown["gap score (0–1)"]) == pytest.approx(list(expected["gap_score"].round(2)))
-    at = run_page()
-    heatmap = at.dataframe[0].value.set_index("region")  # the heatmap's "Show data" table
+    at = run_page({"gaps-heatmap-data": True})
+    heatmap = at.dataframe[0].value.set_index("region")  # the heatmap's "Show data" table, opened
     matrix = gaps.score_matrix(embedded_gaps).round(2)
     assert list(heatmap.index) == list(matrix.index)
     assert heatmap.loc[matrix.index[0], matrix.columns[0]] == pytest.approx(matrix.iloc[0, 0])
 
 
 def test_mmip_toggle_keeps_only_the_named_capabilities():
-    at = run_page()
+    at = run_page({"gaps-heatmap-data": True})
     at.toggle(key="gaps_mmip_only").set_value(True).run()
     heatmap = at.dataframe[0].value
     assert sorted(heatmap.columns.drop("region")) == sorted(
@@ -405,11 +406,11 @@ def test_mmip_toggle_keeps_only_the_named_capabilities():
 
 
 def test_shared_filters_restrict_rows_columns_and_what_counts(embedded_gaps):
-    at = run_page({"f_region": ["TLM"], "f_cap": ["vaccines", "biologics"]})
+    at = run_page({"f_region": ["TLM"], "f_cap": ["vaccines", "biologics"], "gaps-heatmap-data": True})
     heatmap = at.dataframe[0].value
     assert list(heatmap["region"]) == ["Scotland"]
     assert set(heatmap.columns) == {"region", "Vaccines", "Biologics"}
-    sites_only = run_page({"f_type": ["site"], "gaps_view": "National gaps"})
+    sites_only = run_page({"f_type": ["site"], "gaps_view": "National gaps", "gaps-national-data": True})
     national = frame_with(sites_only, "uk_count").set_index("capability")
     all_kinds = embedded_gaps.drop_duplicates("capability").set_index("capability")["uk_count"]
     assert (national["uk_count"] <= all_kinds.reindex(national.index)).all()
@@ -418,7 +419,7 @@ def test_shared_filters_restrict_rows_columns_and_what_counts(embedded_gaps):
 
 def test_what_if_own_proposal_fills_the_largest_gap(embedded_gaps):
     first = gaps.top_gaps(embedded_gaps, 1).iloc[0]
-    at = run_page({"gaps_view": "What if a centre opened"})
+    at = run_page({"gaps_view": "What if a centre opened", "gaps-whatif-data": True})
     at.radio(key="gaps_whatif_mode").set_value("My own proposal").run()
     at.selectbox(key="gaps_whatif_region").set_value(first["itl1_code"]).run()
     at.multiselect(key="gaps_whatif_caps").set_value([first["capability_id"]]).run()

@@ -62,7 +62,11 @@ def test_a_copied_link_reproduces_the_view_in_a_fresh_browser(browser, app_url, 
     tab = context.new_page()
     tab.goto(f"{app_url}/map?region=TLM&type=site")
     wait_until_drawn(tab)
-    link = tab.locator('[data-testid="stSidebar"] [data-testid="stCode"]').inner_text().strip()
+    sidebar = tab.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stExpander"]').filter(has_text="Copy link to this view").locator("summary").click()
+    code = sidebar.locator('[data-testid="stCode"]')
+    code.wait_for(timeout=READY_TIMEOUT_MS)  # built by the rerun that opening it starts
+    link = code.inner_text().strip()
     assert "/map?" in link and "region=TLM" in link and "type=site" in link
     context.close()
 
