@@ -12,7 +12,7 @@ from tests.apptest_helpers import assert_healthy, open_page
 
 
 def _tables(at) -> list[pd.DataFrame]:
-    return [frame.value for frame in at.dataframe]
+    return [table.value for table in at.table]
 
 
 def test_overview_shows_the_four_headline_figures(embedded):
