@@ -39,7 +39,9 @@ if layer == "sites":
     aggregated = map_figures.is_aggregated(facilities.dropna(subset=["latitude", "longitude"]))
     fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), colour_by=colour_by,
                                    capabilities=frames["capabilities"], basemap=basemap)
-    shown = map_figures.grid_cells(facilities) if aggregated else map_figures.facility_table(facilities)
+    def shown():
+        return map_figures.grid_cells(facilities) if aggregated else map_figures.facility_table(facilities)
+
     ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities), data=shown,
              on_select=ui.remember_selected_points("facility-map", "url_site"))
     st.caption(map_figures.facility_map_caption(facilities))

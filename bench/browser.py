@@ -70,13 +70,16 @@ class Session:
 
     def box_select_on_map(self) -> float:
         """Drag a box over the middle of the first map (Box Select tool); seconds until redrawn."""
+        # A MapLibre map (the baseline, street tiles) or the dashboard's offline map, a chart whose
+        # plot area is Plotly's drag layer.
+        area_selector = ".maplibregl-map, .nsewdrag"
         chart = self.page.locator('[data-testid="stPlotlyChart"]').filter(
-            has=self.page.locator(".maplibregl-map")).first
+            has=self.page.locator(area_selector)).first
         chart.hover()
         tool = chart.locator('.modebar-btn[data-title="Box Select"]')
         if tool.count():
             tool.first.click()
-        box = chart.locator(".maplibregl-map").first.bounding_box()
+        box = chart.locator(area_selector).first.bounding_box()
         x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
         x1, y1 = box["x"] + box["width"] * 0.65, box["y"] + box["height"] * 0.65
         before = self._runs()

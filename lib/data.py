@@ -14,6 +14,8 @@ Problems are always reported as a frame with the columns of :data:`PROBLEM_COLUM
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +45,17 @@ class DatasetError(Exception):
 
     def __str__(self) -> str:  # pragma: no cover - exercised through messages in tests
         return f"{self.file}: {self.message}"
+
+
+def release_unused_memory() -> None:
+    """Hand memory freed after a large load back to the operating system (glibc keeps it
+    otherwise), so a long-running server's footprint is what it holds, not what it once parsed."""
+    gc.collect()
+    pa_arrow.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:  # not glibc (macOS, musl): nothing to trim
+        pass
 
 
 def empty_problems() -> pd.DataFrame:

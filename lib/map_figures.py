@@ -232,7 +232,8 @@ def geo_trace(basemap: str, lon, lat, **kwargs):
         return go.Scattermap(lon=lon, lat=lat, **kwargs)
     x, y = to_plane(lon, lat)
     many = kwargs.get("mode") == "markers" and len(x) > SVG_POINTS_MAX
-    return (go.Scattergl if many else go.Scatter)(x=x, y=y, **kwargs)
+    # float32 (about 6 cm at UK scale) halves what every rerun sends to the browser.
+    return (go.Scattergl if many else go.Scatter)(x=x.astype(np.float32), y=y.astype(np.float32), **kwargs)
 
 
 def map_layout(fig: go.Figure, basemap: str, revision: str, height: int = MAP_HEIGHT) -> None:

@@ -6,6 +6,8 @@ process, never mutated), derived results with ``st.cache_data``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import config, directory, export, gaps, geo, landscape
-from lib.data import DatasetError, data_version, load_dataset
+from lib.data import DatasetError, data_version, load_dataset, release_unused_memory
 from lib.schemas import ITL1_CODES, ITL1_NAMES
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,7 @@ def load_datasets_uncached(directory=None) -> Datasets:
         result.frames[name] = frame
         if name == "capabilities":
             capability_ids = set(frame["capability_id"])
+    release_unused_memory()
     return result
 
 
@@ -114,7 +117,9 @@ def capability_names() -> dict[str, str]:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _facility_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = landscape.facilities(_sites, _centres)
-    return frame, landscape.facility_capabilities(frame)
+    long = landscape.facility_capabilities(frame)
+    release_unused_memory()
+    return frame, long
 
 
 def facility_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -148,21 +153,26 @@ def directory_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
 @dataclass
 class Boundaries:
     itl1: object | None
-    lad: object | None
+    lad_centroids: pd.DataFrame | None  # a point inside every local authority, with its ITL1 region
     message: str
 
 
 @st.cache_resource(show_spinner="Loading ONS boundaries…")
 def boundaries() -> Boundaries:
     itl1, itl1_message = geo.load_itl1_boundaries()
-    lad, _ = geo.load_lad_boundaries() if itl1 is not None else (None, "")
-    return Boundaries(itl1, lad, itl1_message)
+    lad = geo.load_lad_boundaries()[0] if itl1 is not None else None
+    # Only the local authorities' points are used (distances for the gap scores): the polygons
+    # would otherwise stay in the server's memory for the life of the process.
+    points = None if lad is None else geo.lad_centroids(lad, itl1)
+    del lad
+    release_unused_memory()
+    return Boundaries(itl1, points, itl1_message)
 
 
 @st.cache_resource(show_spinner=False)
 def region_geojson() -> dict | None:
     shapes = boundaries().itl1
-    return None if shapes is None else geo.geojson_of(shapes, "itl1_code", simplify_m=500)
+    return None if shapes is None else geo.geojson_of(shapes, "itl1_code", simplify_m=1000)
 
 
 @st.cache_resource(show_spinner=False)
@@ -171,11 +181,9 @@ def region_outlines():
     return None if shapes is None else geo.outline_coordinates(shapes)
 
 
-@st.cache_resource(show_spinner=False)
 def lad_centroids() -> pd.DataFrame | None:
     """A point inside every local authority, with its ITL1 region (None without boundaries)."""
-    shapes = boundaries()
-    return None if shapes.lad is None or shapes.itl1 is None else geo.lad_centroids(shapes.lad, shapes.itl1)
+    return boundaries().lad_centroids
 
 
 @st.cache_resource(max_entries=2, show_spinner="Reading the file…")
@@ -322,9 +330,10 @@ def url_choice(key: str, options: list[str], default: str) -> str:
 # ---------------------------------------------------------------- rendering
 
 
-def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | None = None,
+def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
           on_select: str | None = None, height: int | None = None):
-    """A chart with export settings, its one-sentence finding, and a "show data" table."""
+    """A chart with export settings, its one-sentence finding, and a "show data" table (``data``
+    may be a function, called only when the table is opened)."""
     title = fig.layout.title.text or key
     config_ = {
         "displaylogo": False,
@@ -346,6 +355,7 @@ def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | None = No
         # the file built only when asked, so no session holds 100k rows as bytes.
         with st.expander("Show data", key=f"{key}-data", on_change="rerun") as shown:
             if shown.open:
+                data = data() if callable(data) else data
                 st.dataframe(data.head(SHOW_DATA_ROWS), hide_index=True, width="stretch")
                 if len(data) > SHOW_DATA_ROWS:
                     st.caption(f"First {SHOW_DATA_ROWS:,} of {len(data):,} rows; the download has them all.")
