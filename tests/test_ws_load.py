@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -17,6 +18,13 @@ from streamlit.proto.RootContainer_pb2 import RootContainer
 
 from bench import ws_load
 from bench.ws_load import MessageCache, ProtocolError, Tab
+
+
+def run_coroutine(coroutine):
+    """asyncio.run in its own thread: in the full suite the browser tests' Playwright keeps an
+    event loop running in the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 REGIONS = ["North East", "Wales", "Scotland"]
 
@@ -264,7 +272,7 @@ def test_a_timed_rerun_waits_past_an_early_finish_and_keeps_its_errors():
         running(), new_session(), element_msg([0, 0], markdown(ws_load.ERROR_TEXT)), finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN),
         new_session(), element_msg([0, 0], markdown("ok")), finished(),
     ])
-    seconds, run = asyncio.run(ws_load.timed_rerun(socket, tab, timeout_s=5))
+    seconds, run = run_coroutine(ws_load.timed_rerun(socket, tab, timeout_s=5))
     assert len(socket.sent) == 1 and seconds >= 0
     assert run.status == ForwardMsg.FINISHED_SUCCESSFULLY and run.elements == 1 and len(run.errors) == 1
 
@@ -272,7 +280,7 @@ def test_a_timed_rerun_waits_past_an_early_finish_and_keeps_its_errors():
 def test_a_rerun_without_script_finished_times_out():
     tab = Tab("map")
     with pytest.raises(TimeoutError):
-        asyncio.run(ws_load.timed_rerun(FakeSocket([new_session()]), tab, timeout_s=0.2))
+        run_coroutine(ws_load.timed_rerun(FakeSocket([new_session()]), tab, timeout_s=0.2))
 
 
 # ---------------------------------------------------------------- statistics and report
@@ -323,9 +331,9 @@ def test_only_loopback_addresses_are_accepted():
     assert ws_load.is_loopback("http://127.0.0.1:8501") and ws_load.is_loopback("http://localhost:1")
     assert not ws_load.is_loopback("http://10.0.0.2:8501") and not ws_load.is_loopback("http://example.org")
     with pytest.raises(ValueError, match="loopback"):
-        asyncio.run(ws_load.run_load("http://10.0.0.2:8501", 1, 1, 1, 0, 1))
+        run_coroutine(ws_load.run_load("http://10.0.0.2:8501", 1, 1, 1, 0, 1))
     with pytest.raises(ValueError, match="at most"):
-        asyncio.run(ws_load.run_load("http://127.0.0.1:1", 1, ws_load.MAX_SESSIONS + 1, 1, 0, 1))
+        run_coroutine(ws_load.run_load("http://127.0.0.1:1", 1, ws_load.MAX_SESSIONS + 1, 1, 0, 1))
 
 
 # ---------------------------------------------------------------- a real, short run
@@ -335,7 +343,7 @@ def test_two_sessions_against_the_real_server():
     from tests.e2e.harness import streamlit_server
 
     with streamlit_server("dashboard.py", startup_timeout_s=60) as (url, process):
-        result = asyncio.run(ws_load.run_load(url, process.pid, sessions=2, duration_s=6, warmup_s=2,
+        result = run_coroutine(ws_load.run_load(url, process.pid, sessions=2, duration_s=6, warmup_s=2,
                                               timeout_s=30, page="map", progress=lambda _: None))
     assert result["errors"] == []
     assert result["opened"] == 2
