@@ -31,12 +31,12 @@ st.dataframe(directory.display_table(shown), hide_index=True, width="stretch", h
     "Name": st.column_config.TextColumn(width="medium"),
     "What it makes": st.column_config.TextColumn(width="medium"),
 })
-ui.download_buttons(directory.export_table(matches), "uk-medicines-manufacturing-directory",
+ui.download_buttons(lambda: directory.export_table(matches), "uk-medicines-manufacturing-directory",
                     key="directory", deferred=True)
 
 st.subheader("Profile", anchor=False)
-all_names = dict(zip(table["facility_id"], table["name"]))
-ui.url_choice("site", ["", *all_names], default="")
+all_names = ui.directory_names()
+ui.url_choice("site", all_names.index, default="")
 options = ["", *shown["facility_id"]]
 if st.session_state["url_site"] not in options:
     options.append(st.session_state["url_site"])

@@ -36,7 +36,7 @@ if basemap != map_figures.DEFAULT_BASEMAP:
                "included, stays blank: switch back to the offline background.")
 
 if layer == "sites":
-    aggregated = map_figures.is_aggregated(facilities.dropna(subset=["latitude", "longitude"]))
+    aggregated = map_figures.is_aggregated(map_figures.located_mask(facilities))
     fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), colour_by=colour_by,
                                    capabilities=frames["capabilities"], basemap=basemap)
     def shown():

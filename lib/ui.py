@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import config, directory, export, gaps, geo, landscape
+from lib import config, directory, export, gaps, geo, landscape, map_figures
 from lib.data import DatasetError, data_version, load_dataset, release_unused_memory
 from lib.schemas import ITL1_CODES, ITL1_NAMES
 
@@ -116,7 +116,7 @@ def capability_names() -> dict[str, str]:
 # Callers treat them as read-only (filters select with .loc and return new frames).
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _facility_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = landscape.facilities(_sites, _centres)
+    frame = map_figures.with_grid_coordinates(landscape.facilities(_sites, _centres))
     long = landscape.facility_capabilities(frame)
     release_unused_memory()
     return frame, long
@@ -145,6 +145,16 @@ def directory_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     """The directory table (facilities with search text, modality, size band) and its long form."""
     frames = require("sites", "centres")
     return _directory_tables(frames["sites"], frames["centres"], capability_names(), datasets().version)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _directory_names(_table: pd.DataFrame, version: str) -> pd.Series:
+    return pd.Series(_table["name"].to_numpy(), index=pd.Index(_table["facility_id"], name="facility_id"))
+
+
+def directory_names() -> pd.Series:
+    """Facility name by id, built once per dataset (a million-entry dict on every rerun took ~1 s)."""
+    return _directory_names(directory_tables()[0], datasets().version)
 
 
 # ---------------------------------------------------------------- geography
@@ -215,7 +225,6 @@ def filter_regions_on_click(chart_key: str):
     """An on_select callback: the regions clicked on a region map become the shared region filter.
     Callbacks run before the sidebar is drawn: the only moment its widget state may be set."""
     def apply() -> None:
-        from lib import map_figures
 
         regions = map_figures.selected_regions(_selection_points(chart_key))
         if regions:  # a cleared selection keeps the filter: the sidebar or "All regions" clears it
@@ -226,7 +235,6 @@ def filter_regions_on_click(chart_key: str):
 def remember_selected_points(chart_key: str, state_key: str):
     """An on_select callback: keep the ids of the picked points in ``state_key`` (mirrored in the URL)."""
     def apply() -> None:
-        from lib import map_figures
 
         ids = map_figures.selected_ids(_selection_points(chart_key))
         st.session_state[state_key] = ",".join(ids[:MAX_SELECTED_IN_URL])
@@ -376,15 +384,20 @@ def chart_svg(fig: go.Figure) -> bytes:
         return static_images.unavailable_svg(str(error))
 
 
-def download_buttons(frame: pd.DataFrame, name: str, key: str, deferred: bool = True) -> None:
+def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str,
+                     deferred: bool = True) -> None:
     """CSV and Excel (with a Sources sheet) of a table, formula-safe. ``deferred`` builds a file
     only when its button is clicked (Excel of 100k rows takes many seconds: not on every rerun,
-    and no copy held in memory per session)."""
+    and no copy held in memory per session); ``frame`` may be a function, called only then."""
+    def table() -> pd.DataFrame:
+        return frame() if callable(frame) else frame
+
     def csv_bytes() -> bytes:
-        return export.to_csv_bytes(frame)
+        return export.to_csv_bytes(table())
 
     def excel_bytes() -> bytes:
-        return export.to_excel_bytes({"data": frame, "sources": export.sources_table(frame)})
+        rows = table()
+        return export.to_excel_bytes({"data": rows, "sources": export.sources_table(rows)})
 
     left, right = st.columns(2)
     left.download_button("Download CSV", csv_bytes if deferred else csv_bytes(), file_name=f"{name}.csv",

@@ -351,3 +351,15 @@ def test_names_from_data_are_escaped_in_hover_text():
     text = " ".join(map(str, hover.ravel()))
     assert "<a href" not in text and "&lt;a href=" in text
     assert "Town &amp; &lt;b&gt;bold&lt;/b&gt;" in text
+
+
+def test_precomputed_grid_coordinates_give_the_same_squares():
+    """The cached table carries BNG metres so a rerun need not transform a million points: the
+    squares and counts must be exactly those computed from latitude/longitude."""
+    frame = synthetic_facilities(20_000, seed=3)
+    frame.loc[frame.index[:5], "latitude"] = np.nan  # unplaced facilities are left out either way
+    fast = map_figures.grid_cells(map_figures.with_grid_coordinates(frame))
+    slow = map_figures.grid_cells(frame)
+    pd.testing.assert_frame_equal(fast, slow)
+    assert fast["facilities"].sum() == 20_000 - 5
+    assert "19,995 facilities" in map_figures.facility_map_caption(frame)
