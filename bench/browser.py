@@ -1,7 +1,7 @@
 """Measurements in headless Chromium (through tests/e2e/harness.py): drawn, rerun, selection, RSS.
 
 "Drawn" is the harness's definition shared with the browser tests: the script has finished, no
-skeleton is left, and every Plotly chart has its SVG (every map its canvas). A rerun is counted by
+skeleton is left, and every Plotly chart has its SVG (every MapLibre map has loaded). A rerun is counted by
 watching the app's ``data-test-script-state`` go ``running`` -> ``notRunning``, so a measurement
 never ends on the state left over from the previous run.
 """
