@@ -13,6 +13,7 @@ internet; offline it would stay blank, which the map page says next to the optio
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,14 @@ GRID_KM = 10
 CELL_PREFIX = "cell:"
 _TO_GRID = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
 _FROM_GRID = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+# Streamlit runs every rerun in a new thread, and pyproj sets a transformer up again in each new
+# thread (~40 ms, measured, against ~1.5 ms for 3,000 points): every transform goes through one
+# long-lived thread instead, which also keeps the transformers to one thread at a time.
+_PROJECTION_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bng-projection")
+
+
+def _transform(transformer: Transformer, x, y) -> tuple[np.ndarray, np.ndarray]:
+    return _PROJECTION_THREAD.submit(transformer.transform, x, y).result()
 # The UK in British National Grid metres (ONS ITL1 bounds, with a margin): the offline map's view.
 PLANE_X_RANGE = (-40_000, 690_000)
 PLANE_Y_RANGE = (-10_000, 1_240_000)
@@ -148,14 +157,14 @@ def to_british_grid(facilities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     :func:`with_grid_coordinates`), else transformed now (0.5 s per million rows)."""
     if all(column in facilities.columns for column in GRID_COLUMNS):
         return facilities["grid_x"].to_numpy(float), facilities["grid_y"].to_numpy(float)
-    return _TO_GRID.transform(facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
+    return _transform(_TO_GRID, facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
 
 
 def with_grid_coordinates(facilities: pd.DataFrame) -> pd.DataFrame:
     """The facilities with their BNG metres as ``grid_x``/``grid_y``, computed once for a cached
     table instead of on every rerun that draws the grid (float64, so every facility falls in
     exactly the square a fresh transform gives)."""
-    x, y = _TO_GRID.transform(facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
+    x, y = _transform(_TO_GRID, facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
     return facilities.assign(grid_x=x, grid_y=y)
 
 
@@ -187,7 +196,7 @@ def grid_cells(facilities: pd.DataFrame, km: int = GRID_KM) -> pd.DataFrame:
                           "is_centre": (located["kind"] == landscape.CENTRE).to_numpy()})
     counts = frame.groupby(["col", "row"], sort=True).agg(facilities=("is_centre", "size"),
                                                           centres=("is_centre", "sum")).reset_index()
-    lon, lat = _FROM_GRID.transform((counts["col"] + 0.5).to_numpy(float) * size,
+    lon, lat = _transform(_FROM_GRID, (counts["col"] + 0.5).to_numpy(float) * size,
                                     (counts["row"] + 0.5).to_numpy(float) * size)
     cells = CELL_PREFIX + counts["col"].astype(str) + ":" + counts["row"].astype(str)
     return pd.DataFrame({"cell": cells, "latitude": lat, "longitude": lon,
@@ -225,6 +234,8 @@ def selected_regions(points) -> list[str]:
 def facilities_for_selection(facilities: pd.DataFrame, ids, km: int = GRID_KM) -> pd.DataFrame:
     """Facilities picked on the map: by id, or every facility in a picked grid square."""
     ids = list(ids)
+    if not ids:  # the usual case: nothing picked; no pass over every facility
+        return facilities.iloc[:0]
     mask = facilities["facility_id"].isin(ids)
     cells = [i for i in ids if i.startswith(CELL_PREFIX)]
     if cells:
@@ -244,7 +255,7 @@ def uses_tiles(basemap: str) -> bool:
 def to_plane(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """Longitude/latitude to British National Grid metres; NaN (a break between lines) stays NaN."""
     lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    x, y = _TO_GRID.transform(lon, lat)
+    x, y = _transform(_TO_GRID, lon, lat)
     gap = ~(np.isfinite(lon) & np.isfinite(lat))
     return np.where(gap, np.nan, x), np.where(gap, np.nan, y)
 
@@ -292,10 +303,23 @@ def set_view(fig: go.Figure, center: dict, zoom: float, basemap: str = DEFAULT_B
     return fig.update_yaxes(range=[y[0] - half_y, y[0] + half_y])
 
 
+def plane_outlines(outlines: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Outlines (lon, lat) with their BNG metres appended, (lon, lat, x, y): for a cached value.
+    Streamlit runs each rerun in a new thread, and pyproj sets a transformer up again in every
+    thread (~40 ms for the outlines), so the offline map should not transform them per rerun."""
+    lon, lat = outlines[0], outlines[1]
+    x, y = to_plane(lon, lat)
+    return lon, lat, x.astype(np.float32), y.astype(np.float32)
+
+
 def outline_trace(outlines, basemap: str = DEFAULT_BASEMAP):
-    lon, lat = outlines
-    return geo_trace(basemap, lon, lat, mode="lines", hoverinfo="skip", showlegend=False,
-                     line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions")
+    """The ONS region outlines as one line trace; ``outlines`` is (lon, lat) or, already
+    projected, (lon, lat, x, y) from :func:`plane_outlines`."""
+    style = dict(mode="lines", hoverinfo="skip", showlegend=False, line=dict(color=theme.NEUTRAL, width=1),
+                 name="ITL1 regions")
+    if len(outlines) == 4 and not uses_tiles(basemap):
+        return go.Scatter(x=outlines[2], y=outlines[3], **style)
+    return geo_trace(basemap, outlines[0], outlines[1], **style)
 
 
 def _hover_frame(rows: pd.DataFrame, capability_names: dict[str, str], categories: pd.Series) -> np.ndarray:

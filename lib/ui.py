@@ -188,7 +188,7 @@ def region_geojson() -> dict | None:
 @st.cache_resource(show_spinner=False)
 def region_outlines():
     shapes = boundaries().itl1
-    return None if shapes is None else geo.outline_coordinates(shapes)
+    return None if shapes is None else map_figures.plane_outlines(geo.outline_coordinates(shapes))
 
 
 def lad_centroids() -> pd.DataFrame | None:

@@ -363,3 +363,17 @@ def test_precomputed_grid_coordinates_give_the_same_squares():
     pd.testing.assert_frame_equal(fast, slow)
     assert fast["facilities"].sum() == 20_000 - 5
     assert "19,995 facilities" in map_figures.facility_map_caption(frame)
+
+
+def test_cached_projected_outlines_draw_where_fresh_ones_do(itl1):
+    outlines = geo.outline_coordinates(itl1)
+    fresh = map_figures.outline_trace(outlines)
+    cached = map_figures.outline_trace(map_figures.plane_outlines(outlines))
+    np.testing.assert_allclose(np.asarray(cached.x, float), np.asarray(fresh.x, float), rtol=0, atol=0.1)
+    np.testing.assert_allclose(np.asarray(cached.y, float), np.asarray(fresh.y, float), rtol=0, atol=0.1)
+    on_tiles = map_figures.outline_trace(map_figures.plane_outlines(outlines), basemap="streets")
+    assert on_tiles.type == "scattermap"  # street tiles still take longitude/latitude
+
+
+def test_nothing_picked_selects_nothing(facility_frame):
+    assert map_figures.facilities_for_selection(facility_frame, []).empty
