@@ -14,14 +14,11 @@ The result is printed and written into docs/PERFORMANCE.md (the "Load and soak" 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import os
 import random
 import shlex
 import sys
 import time
-from pathlib import Path
 
 from bench import report
 from bench.browser import COUNT_RUNS_JS, DRAWN_AFTER_RUN_JS, VIEWPORT, rss_mib
@@ -29,7 +26,7 @@ from bench.run import page_path
 from lib.schemas import ITL1_NAMES
 from tests.e2e.harness import ROOT, WAIT_FOR_CHARTS_JS, launch_chromium, streamlit_server
 
-MAX_SESSIONS, MAX_DURATION_S = 50, 1800
+MAX_SESSIONS, MAX_DURATION_S = report.MAX_SESSIONS, report.MAX_DURATION_S
 ERROR_TEXT = "This page could not be shown"
 
 
@@ -141,21 +138,8 @@ async def run_load(url: str, pid: int, sessions: int, duration_s: float, warmup_
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--duration-s", type=float, default=300.0, help="measured time after warm-up")
-    parser.add_argument("--warmup-s", type=float, default=30.0)
-    parser.add_argument("--page", default="overview", help="page the sessions use (overview, map, gaps, …)")
-    parser.add_argument("--data-dir", type=Path, help="MMIP_DATA_DIR for the server (default: embedded data)")
-    parser.add_argument("--timeout-s", type=float, default=120.0, help="per interaction")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
-    args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= MAX_SESSIONS:
-        parser.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
-    if not 0 < args.duration_s <= MAX_DURATION_S:
-        parser.error(f"--duration-s must be between 1 and {MAX_DURATION_S}")
-    os.environ.setdefault("MMIP_BOUNDARIES_DIR", str(ROOT.parent / "shared" / "data" / "boundaries"))
-    os.environ.setdefault("MMIP_OFFLINE", "1")
+    args = report.soak_arguments(__doc__.splitlines()[0], default_page="overview", timeout_s=120.0,
+                                 timeout_help="per interaction", root=ROOT, argv=argv)
     env = {"MMIP_DATA_DIR": str(args.data_dir)} if args.data_dir else {}
     with streamlit_server("dashboard.py", env=env, startup_timeout_s=120) as (url, process):
         result = asyncio.run(run_load(url + page_path(args.page), process.pid, args.sessions,

@@ -7,7 +7,10 @@ timed-out measurement has ``value`` NaN and an ``error``.
 
 from __future__ import annotations
 
+import argparse
 import math
+import os
+from pathlib import Path
 
 import pandas as pd
 
@@ -173,3 +176,32 @@ def kept_section(path, marker: str) -> str:
     """The part of the file at ``path`` from ``marker`` on ('' if none): what a rewrite keeps."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     return marker + text.split(marker, 1)[1] if marker in text else ""
+
+
+# ---------------------------------------------------------------- the soak command line (load.py, ws_load.py)
+
+MAX_SESSIONS, MAX_DURATION_S = 50, 1800  # bounded in count and time, as the issue asks
+
+
+def soak_arguments(description: str, default_page: str, timeout_s: float, timeout_help: str,
+                   root: Path, argv: list[str] | None = None) -> argparse.Namespace:
+    """The options both soaks share, checked against the bounds; sets the server's offline
+    environment (the shared ONS boundaries beside the project, no network)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--duration-s", type=float, default=300.0, help="measured time after warm-up")
+    parser.add_argument("--warmup-s", type=float, default=30.0)
+    parser.add_argument("--page", default=default_page, help="url path of the page the sessions use")
+    parser.add_argument("--data-dir", type=Path, help="MMIP_DATA_DIR for the server (default: embedded data)")
+    parser.add_argument("--timeout-s", type=float, default=timeout_s, help=timeout_help)
+    parser.add_argument("--out", type=Path, default=root / "docs" / "PERFORMANCE.md")
+    args = parser.parse_args(argv)
+    if not 1 <= args.sessions <= MAX_SESSIONS:
+        parser.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
+    if not 0 < args.duration_s <= MAX_DURATION_S:
+        parser.error(f"--duration-s must be between 1 and {MAX_DURATION_S}")
+    if not 0 <= args.warmup_s <= MAX_DURATION_S:
+        parser.error(f"--warmup-s must be between 0 and {MAX_DURATION_S}")
+    os.environ.setdefault("MMIP_BOUNDARIES_DIR", str(root.parent / "shared" / "data" / "boundaries"))
+    os.environ.setdefault("MMIP_OFFLINE", "1")
+    return args

@@ -37,11 +37,9 @@ Protocol notes (Streamlit 1.67, checked against its source):
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import ipaddress
 import math
-import os
 import random
 import shlex
 import sys
@@ -59,7 +57,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench import report
 
-MAX_SESSIONS, MAX_DURATION_S = 50, 1800
+MAX_SESSIONS, MAX_DURATION_S = report.MAX_SESSIONS, report.MAX_DURATION_S
 # What the frontend sends when it has no XSRF cookie and no session to resume (WebsocketConnection.tsx).
 SUBPROTOCOLS = ["streamlit", "PLACEHOLDER_AUTH_TOKEN"]
 STREAM_PATH = "/_stcore/stream"
@@ -481,23 +479,8 @@ def write_section(path: Path, section: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     from tests.e2e.harness import ROOT, streamlit_server
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--duration-s", type=float, default=300.0, help="measured time after warm-up")
-    parser.add_argument("--warmup-s", type=float, default=30.0)
-    parser.add_argument("--page", default="map", help="url path of the page the sessions use")
-    parser.add_argument("--data-dir", type=Path, help="MMIP_DATA_DIR for the server (default: embedded data)")
-    parser.add_argument("--timeout-s", type=float, default=60.0, help="per rerun")
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
-    args = parser.parse_args(argv)
-    if not 1 <= args.sessions <= MAX_SESSIONS:
-        parser.error(f"--sessions must be between 1 and {MAX_SESSIONS}")
-    if not 0 < args.duration_s <= MAX_DURATION_S:
-        parser.error(f"--duration-s must be between 1 and {MAX_DURATION_S}")
-    if not 0 <= args.warmup_s <= MAX_DURATION_S:
-        parser.error(f"--warmup-s must be between 0 and {MAX_DURATION_S}")
-    os.environ.setdefault("MMIP_BOUNDARIES_DIR", str(ROOT.parent / "shared" / "data" / "boundaries"))
-    os.environ.setdefault("MMIP_OFFLINE", "1")
+    args = report.soak_arguments(__doc__.splitlines()[0], default_page="map", timeout_s=60.0,
+                                 timeout_help="per rerun", root=ROOT, argv=argv)
     env = {"MMIP_DATA_DIR": str(args.data_dir)} if args.data_dir else {}
     with streamlit_server("dashboard.py", env=env, startup_timeout_s=120) as (url, process):
         result = asyncio.run(run_load(url, process.pid, args.sessions, args.duration_s, args.warmup_s,

@@ -107,3 +107,15 @@ def test_a_benchmark_rewrite_keeps_the_load_section(tmp_path):
 def test_percentile_of_nothing_is_not_a_number():
     assert math.isnan(report.percentile([], 50))
     assert report.percentile(pd.Series([2.0]).tolist(), 95) == 2.0
+
+
+def test_soak_command_lines_are_bounded_in_sessions_and_time(tmp_path):
+    from bench import report
+
+    args = report.soak_arguments("soak", default_page="map", timeout_s=60.0, timeout_help="per rerun",
+                                 root=tmp_path, argv=["--sessions", "3", "--duration-s", "10"])
+    assert (args.sessions, args.duration_s, args.page) == (3, 10.0, "map")
+    assert args.out == tmp_path / "docs" / "PERFORMANCE.md"
+    for too_much in (["--sessions", "51"], ["--duration-s", "1801"], ["--sessions", "0"]):
+        with pytest.raises(SystemExit):
+            report.soak_arguments("soak", "map", 60.0, "per rerun", tmp_path, argv=too_much)
