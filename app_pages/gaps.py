@@ -102,8 +102,7 @@ def what_if() -> None:
         if proposed.empty:
             st.info("The data holds no proposed or under-construction facility with a capability.")
         else:
-            labels = dict(zip(proposed["facility_id"], proposed["name"] + " (" + proposed["region"] + ", "
-                              + proposed["status"] + ")"))
+            labels = gaps.proposal_labels(proposed)
             chosen = st.selectbox("Facility", list(labels), format_func=labels.get, key="gaps_whatif_facility")
             proposal = gaps.proposal_from_facility(proposed.set_index("facility_id").loc[chosen])
     else:

@@ -36,13 +36,10 @@ if basemap != map_figures.DEFAULT_BASEMAP:
                "included, stays blank: switch back to the offline background.")
 
 if layer == "sites":
-    aggregated = map_figures.is_aggregated(map_figures.located_mask(facilities))
     fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), colour_by=colour_by,
                                    capabilities=frames["capabilities"], basemap=basemap)
-    def shown():
-        return map_figures.grid_cells(facilities) if aggregated else map_figures.facility_table(facilities)
-
-    ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities), data=shown,
+    ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities),
+             data=lambda: map_figures.facility_map_table(facilities),
              on_select=ui.remember_selected_points("facility-map", "url_site"))
     st.caption(map_figures.facility_map_caption(facilities))
 else:

@@ -346,6 +346,12 @@ def proposed_facilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
                  "latitude", "longitude", "capabilities"]].reset_index(drop=True)
 
 
+def proposal_labels(proposed: pd.DataFrame) -> dict[str, str]:
+    """Facility id -> "Name (Region, status)" for choosing a proposal."""
+    return dict(zip(proposed["facility_id"],
+                    proposed["name"] + " (" + proposed["region"] + ", " + proposed["status"] + ")"))
+
+
 def proposal_from_facility(row: pd.Series) -> Proposal:
     located = pd.notna(row["latitude"]) and pd.notna(row["longitude"])
     return Proposal(label=row["name"], itl1_code=row["itl1_code"], capability_ids=tuple(row["capabilities"]),

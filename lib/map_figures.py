@@ -55,10 +55,6 @@ _FROM_GRID = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 # thread (~40 ms, measured, against ~1.5 ms for 3,000 points): every transform goes through one
 # long-lived thread instead, which also keeps the transformers to one thread at a time.
 _PROJECTION_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bng-projection")
-
-
-def _transform(transformer: Transformer, x, y) -> tuple[np.ndarray, np.ndarray]:
-    return _PROJECTION_THREAD.submit(transformer.transform, x, y).result()
 # The UK in British National Grid metres (ONS ITL1 bounds, with a margin): the offline map's view.
 PLANE_X_RANGE = (-40_000, 690_000)
 PLANE_Y_RANGE = (-10_000, 1_240_000)
@@ -152,19 +148,31 @@ def marker_sizes(facilities: pd.DataFrame) -> pd.Series:
 GRID_COLUMNS = ("grid_x", "grid_y")
 
 
+def _transform(transformer: Transformer, x, y) -> tuple[np.ndarray, np.ndarray]:
+    return _PROJECTION_THREAD.submit(transformer.transform, x, y).result()
+
+
+def to_plane(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude/latitude to British National Grid metres; NaN (a break between lines) stays NaN."""
+    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    x, y = _transform(_TO_GRID, lon, lat)
+    gap = ~(np.isfinite(lon) & np.isfinite(lat))
+    return np.where(gap, np.nan, x), np.where(gap, np.nan, y)
+
+
 def to_british_grid(facilities: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """BNG metres of each facility: the precomputed columns when present (see
     :func:`with_grid_coordinates`), else transformed now (0.5 s per million rows)."""
     if all(column in facilities.columns for column in GRID_COLUMNS):
         return facilities["grid_x"].to_numpy(float), facilities["grid_y"].to_numpy(float)
-    return _transform(_TO_GRID, facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
+    return to_plane(facilities["longitude"], facilities["latitude"])
 
 
 def with_grid_coordinates(facilities: pd.DataFrame) -> pd.DataFrame:
     """The facilities with their BNG metres as ``grid_x``/``grid_y``, computed once for a cached
     table instead of on every rerun that draws the grid (float64, so every facility falls in
     exactly the square a fresh transform gives)."""
-    x, y = _transform(_TO_GRID, facilities["longitude"].to_numpy(float), facilities["latitude"].to_numpy(float))
+    x, y = to_plane(facilities["longitude"], facilities["latitude"])
     return facilities.assign(grid_x=x, grid_y=y)
 
 
@@ -204,10 +212,14 @@ def grid_cells(facilities: pd.DataFrame, km: int = GRID_KM) -> pd.DataFrame:
                          "centres": counts["centres"].astype(int)})
 
 
-def is_aggregated(located) -> bool:
-    """Too many to draw one by one: ``located`` is the located facilities, or a mask of them."""
-    count = int(located.sum()) if isinstance(located, pd.Series) and located.dtype == bool else len(located)
-    return count > AGGREGATE_ABOVE
+def is_aggregated(facilities: pd.DataFrame) -> bool:
+    """Too many located facilities to draw one by one: the map counts them per grid square."""
+    return int(located_mask(facilities).sum()) > AGGREGATE_ABOVE
+
+
+def facility_map_table(facilities: pd.DataFrame) -> pd.DataFrame:
+    """What the facility map shows, as a table: its grid squares when aggregated, else the facilities."""
+    return grid_cells(facilities) if is_aggregated(facilities) else facility_table(facilities)
 
 
 # ---------------------------------------------------------------- selection
@@ -250,14 +262,6 @@ def facilities_for_selection(facilities: pd.DataFrame, ids, km: int = GRID_KM) -
 
 def uses_tiles(basemap: str) -> bool:
     return basemap in BASEMAP_STYLES and BASEMAP_STYLES[basemap] != OFFLINE_STYLE
-
-
-def to_plane(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """Longitude/latitude to British National Grid metres; NaN (a break between lines) stays NaN."""
-    lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-    x, y = _transform(_TO_GRID, lon, lat)
-    gap = ~(np.isfinite(lon) & np.isfinite(lat))
-    return np.where(gap, np.nan, x), np.where(gap, np.nan, y)
 
 
 def geo_trace(basemap: str, lon, lat, **kwargs):
@@ -357,11 +361,10 @@ def facility_map(facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarra
     fig = go.Figure()
     if outlines is not None:
         fig.add_trace(outline_trace(outlines, basemap))
-    placed = located_mask(facilities)
-    if is_aggregated(placed):
+    if is_aggregated(facilities):
         _add_grid_trace(fig, grid_cells(facilities), basemap)
     else:
-        _add_point_traces(fig, facilities.loc[placed], colour_by, capabilities, basemap)
+        _add_point_traces(fig, facilities.loc[located_mask(facilities)], colour_by, capabilities, basemap)
     map_layout(fig, basemap, "uk-map")
     theme.apply(fig, title or facility_map_title(facilities),
                 "project dataset (data/source); region outlines: " + _ons())
@@ -472,7 +475,7 @@ def facility_map_caption(facilities: pd.DataFrame) -> str:
     placed = int(located_mask(facilities).sum())
     unplaced = len(facilities) - placed
     parts = []
-    if placed > AGGREGATE_ABOVE:
+    if is_aggregated(facilities):
         parts.append(f"{placed:,} facilities are too many to draw one by one, so each circle counts "
                      f"the facilities in a {GRID_KM} km square (hover for the count); filter below "
                      f"{AGGREGATE_ABOVE:,} to see individual sites. Colour-by applies to individual sites.")

@@ -96,8 +96,8 @@ def figure_image(fig: go.Figure, fmt: str, width: int = SLIDE_WIDTH_PX, height: 
                                           f"as an image ({type(error).__name__}).") from error
     if isinstance(image, str):
         image = image.encode("utf-8")
-    expected = PNG_SIGNATURE if fmt == "png" else b"<svg"
-    if not image.lstrip()[:200].startswith(expected) and expected not in image[:300]:
+    # A PNG starts with its signature; an SVG may open with an XML prolog before <svg.
+    if not (image.startswith(PNG_SIGNATURE) if fmt == "png" else b"<svg" in image[:300]):
         raise StaticImagesUnavailable(f"The image renderer returned something that is not a {fmt.upper()}.")
     return image
 

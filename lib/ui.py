@@ -6,10 +6,9 @@ process, never mutated), derived results with ``st.cache_data``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -225,7 +224,6 @@ def filter_regions_on_click(chart_key: str):
     """An on_select callback: the regions clicked on a region map become the shared region filter.
     Callbacks run before the sidebar is drawn: the only moment its widget state may be set."""
     def apply() -> None:
-
         regions = map_figures.selected_regions(_selection_points(chart_key))
         if regions:  # a cleared selection keeps the filter: the sidebar or "All regions" clears it
             st.session_state["f_region"] = regions
@@ -235,7 +233,6 @@ def filter_regions_on_click(chart_key: str):
 def remember_selected_points(chart_key: str, state_key: str):
     """An on_select callback: keep the ids of the picked points in ``state_key`` (mirrored in the URL)."""
     def apply() -> None:
-
         ids = map_figures.selected_ids(_selection_points(chart_key))
         st.session_state[state_key] = ",".join(ids[:MAX_SELECTED_IN_URL])
     return apply
