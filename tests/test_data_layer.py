@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
+import weakref
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from lib import build_data, config
-from lib.data import DatasetError, coerce_frame, load_dataset, read_source_csv, split_list, write_parquet
+from lib.data import (DatasetError, coerce_frame, load_dataset, read_source_csv, release_unused_memory, split_list,
+                      write_parquet)
 
 
 def test_committed_parquet_equals_fresh_build(tmp_path):
@@ -87,3 +90,21 @@ def test_build_refuses_bad_sources(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "investments.csv" in err and "public_gbp" in err and "must not be negative" in err
     assert not (tmp_path / "out").exists()
+
+
+class _Table:
+    """Stands in for a cached table that refers to itself (a reference cycle)."""
+
+    def __init__(self):
+        self.me = self
+
+
+def test_tables_frozen_after_a_load_are_still_freed_after_the_next_load():
+    # A server that reloads changed data every few minutes must not keep every old copy.
+    table = _Table()
+    alive = weakref.ref(table)
+    release_unused_memory()
+    assert gc.get_freeze_count() > 0  # reruns no longer walk the loaded tables
+    del table
+    release_unused_memory()
+    assert alive() is None
