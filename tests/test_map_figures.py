@@ -377,3 +377,24 @@ def test_cached_projected_outlines_draw_where_fresh_ones_do(itl1):
 
 def test_nothing_picked_selects_nothing(facility_frame):
     assert map_figures.facilities_for_selection(facility_frame, []).empty
+
+
+def test_an_ons_geojson_in_british_national_grid_still_puts_regions_in_place(itl1, tmp_path):
+    # Older ONS downloads carry a "crs" member and metres, not degrees.
+    import json
+
+    payload = json.loads(itl1.rename(columns={"itl1_code": "ITL121CD"}).to_crs("EPSG:27700").to_json())
+    payload["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
+    path = tmp_path / "itl1_in_metres.geojson"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    again = geo.read_itl1(path)
+    assert list(again["itl1_code"]) == list(itl1["itl1_code"])
+    np.testing.assert_allclose(again.total_bounds, itl1.total_bounds, atol=1e-6)
+
+
+def test_a_damaged_boundary_file_gives_the_tile_grid_reason_not_an_error(tmp_path, monkeypatch):
+    (tmp_path / "itl1_regions.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    monkeypatch.setenv("MMIP_BOUNDARIES_DIR", str(tmp_path))
+    shapes, message = geo.load_itl1_boundaries(allow_download=False)
+    assert shapes is None
+    assert "itl1_regions.geojson could not be read" in message
