@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import analysis, gaps, map_figures, ui
+from lib.text_tables import markdown_table
 
 TOP_N = 5
 
@@ -31,15 +32,15 @@ with lists_column:
     st.subheader("Largest capability gap in each of the worst-served regions", anchor=False)
     top_gaps = gaps.top_gaps(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities, filters.regions),
                              TOP_N, one_per_region=True)
-    # Static tables: five rows read better on a projector with no scrolling grid, and cost the
-    # browser less than an interactive one.
-    st.table(top_gaps[["rank", "region", "capability", "gap_level", "count"]]
-             .rename(columns={"gap_level": "gap", "count": "operational facilities"}), hide_index=True)
+    # Markdown tables: five rows read better on a projector as text that wraps than in a grid, and
+    # the page then needs no table code in the browser (see lib/text_tables.py).
+    st.markdown(markdown_table(top_gaps[["rank", "region", "capability", "gap_level", "count"]]
+                               .rename(columns={"gap_level": "gap", "count": "operational facilities"})))
     st.page_link("app_pages/gaps.py", label="All capability gaps", icon=":material/grid_view:")
 
     st.subheader("Most public money (traced awards)", anchor=False)
     by_region = analysis.investment_by_region(frames["investments"], frames["regions"])
-    st.table(analysis.top_funded_regions(by_region, TOP_N, filters.regions), hide_index=True)
+    st.markdown(markdown_table(analysis.top_funded_regions(by_region, TOP_N, filters.regions)))
     st.caption("Awards with a stated amount placed in one region; UK-wide awards and programme budgets "
                "are not counted in any region.")
     st.page_link("app_pages/investment.py", label="All public investment", icon=":material/payments:")
