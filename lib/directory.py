@@ -220,12 +220,3 @@ def facility_profile(table: pd.DataFrame, facility_id: str) -> Profile:
     ]
     return Profile(title=row["name"], fields=pd.DataFrame(fields, columns=["field", "value"]),
                    sources=profile_sources(row["source_url"], row["as_of"], row["note"]))
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def markdown_text(text) -> str:
-    """Text from the data made inert for Markdown: every formatting character backslash-escaped,
-    so a name or note can never become a link, an image or markup."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)) if text is not None else ""

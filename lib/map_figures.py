@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 from pyproj import Transformer
 
-from lib import directory, landscape, region_metrics, theme
+from lib import landscape, region_metrics, text_tables, theme
 from lib.schemas import CAPABILITY_GROUPS, ITL1_CODES
 
 LAYERS = {"sites": "Sites and centres", "regions": "Regions coloured by a measure"}
@@ -445,9 +445,9 @@ def count_summary(facilities: pd.DataFrame) -> str:
 
 
 def _markdown_text(value) -> str:
-    """Data text made inert for Markdown (the directory's escaper); missing -> "not stated"."""
+    """Data text made inert for Markdown (lib.text_tables.markdown_text); missing -> "not stated"."""
     missing = value is None or value is pd.NA or value != value
-    return "not stated" if missing else directory.markdown_text(value)
+    return "not stated" if missing else text_tables.markdown_text(value)
 
 
 def facility_details_markdown(facility: pd.Series, capability_names: dict[str, str]) -> str:

@@ -1,4 +1,5 @@
-"""Small tables as Markdown: five-row lists that should read like text, not like a data grid.
+"""Text from the data as Markdown: escaped so it stays text, and small tables that should read
+like text, not like a data grid.
 
 Streamlit draws a Markdown table as a plain HTML table in the page's own font, wrapping long
 names instead of cutting them off, which reads better on a projector than a scrolling grid. It
@@ -17,8 +18,14 @@ import pandas as pd
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
 
 
+def markdown_text(text) -> str:
+    """Text from the data made inert for Markdown, on one line: every formatting character
+    backslash-escaped, so a name or note can never become a link, an image or markup."""
+    return "" if text is None else _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
 def escape_markdown(values: pd.Series) -> pd.Series:
-    """Each value as literal Markdown text on one line; missing values are empty."""
+    """:func:`markdown_text` for a whole column; missing values are empty."""
     text = values.astype("string").fillna("").str.split().str.join(" ")
     return text.str.replace(_MARKDOWN_SPECIAL, r"\\\1", regex=True)
 

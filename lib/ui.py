@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import config, directory, export, gaps, geo, landscape, map_figures
+from lib import config, directory, export, gaps, geo, landscape, map_figures, text_tables
 from lib.data import DatasetError, data_version, load_dataset, release_unused_memory
 from lib.schemas import ITL1_CODES, ITL1_NAMES
 
@@ -411,8 +411,8 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str
 def profile(facts: directory.Profile) -> None:
     """One facility or centre: its facts as escaped Markdown (data never becomes markup or HTML)
     and its sources, linked only where the address is plain http(s)."""
-    st.markdown(f"### {directory.markdown_text(facts.title)}")
-    st.markdown("\n".join(f"- **{field}:** {directory.markdown_text(value)}"
+    st.markdown(f"### {text_tables.markdown_text(facts.title)}")
+    st.markdown("\n".join(f"- **{field}:** {text_tables.markdown_text(value)}"
                           for field, value in facts.fields.itertuples(index=False) if value != ""))
     st.dataframe(facts.sources, hide_index=True, width="stretch", column_config={
         "link": st.column_config.LinkColumn("open", display_text="open source"),

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import directory, export, landscape
+from lib import directory, export, landscape, text_tables
 from lib.directory import DirectoryQuery
 from lib.landscape import Filters
 from tests.apptest_helpers import assert_healthy, open_page
@@ -137,7 +137,7 @@ def test_unsafe_addresses_are_never_links_and_text_is_inert_markdown(tables):
     sources = directory.facility_profile(table, "S0003").sources
     assert sources.loc[0, "source"] == "javascript:alert(1)"
     assert sources.loc[0, "link"] is None
-    rendered = directory.markdown_text("[click](javascript:alert(1)) <b>x</b>")
+    rendered = text_tables.markdown_text("[click](javascript:alert(1)) <b>x</b>")
     assert "](" not in rendered and "<b>" not in rendered
     assert rendered.replace("\\", "") == "[click](javascript:alert(1)) <b>x</b>"
 

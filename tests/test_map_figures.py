@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from lib import analysis, directory, geo, landscape, map_figures, theme
+from lib import analysis, geo, landscape, map_figures, text_tables, theme
 from lib.schemas import ITL1_CODES
 
 
@@ -198,7 +198,7 @@ def test_details_of_a_picked_facility_are_markdown_safe(facility_frame, embedded
     row["name"] = "Acme $5m *plant*"
     text = map_figures.facility_details_markdown(row, {})
     assert "\\$5m \\*plant\\*" in text
-    assert directory.markdown_text(row["source_url"]) in text  # a URL in data never becomes a link
+    assert text_tables.markdown_text(row["source_url"]) in text  # a URL in data never becomes a link
 
 
 # ---------------------------------------------------------------- the region layer
