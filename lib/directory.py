@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib import landscape
+from lib import landscape, text_tables
 
 MAX_SHOWN = 500
 NOT_STATED = "not stated"
@@ -190,6 +190,18 @@ def profile_sources(source_url, as_of, note) -> pd.DataFrame:
         "as_of": [as_of] + [""] * (len(urls) - 1),
         "role": ["main source"] + ["cited in the note"] * (len(urls) - 1),
     })
+
+
+def sources_markdown(sources: pd.DataFrame) -> str:
+    """A profile's sources (:func:`profile_sources`) as a Markdown list: each escaped, linked only
+    where :func:`safe_link` allowed it (the address inside <>, so brackets in it cannot end the
+    link), with its role and date."""
+    text = text_tables.escape_markdown(sources["source"])
+    link = sources["link"].astype("string")
+    shown = text.where(link.isna(), "[" + text + "](<" + link.fillna("") + ">)")
+    as_of = sources["as_of"].astype("string").fillna("")
+    dated = (" (as of " + text_tables.escape_markdown(as_of) + ")").where(as_of != "", "")
+    return "\n".join("- " + sources["role"].astype("string") + dated + ": " + shown)
 
 
 def place_label(town, region, precision) -> str:

@@ -414,9 +414,7 @@ def profile(facts: directory.Profile) -> None:
     st.markdown(f"### {text_tables.markdown_text(facts.title)}")
     st.markdown("\n".join(f"- **{field}:** {text_tables.markdown_text(value)}"
                           for field, value in facts.fields.itertuples(index=False) if value != ""))
-    st.dataframe(facts.sources, hide_index=True, width="stretch", column_config={
-        "link": st.column_config.LinkColumn("open", display_text="open source"),
-    })
+    st.markdown("**Sources**\n\n" + directory.sources_markdown(facts.sources))
 
 
 def data_banner() -> None:

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import centre_figures, centres, landscape, theme
-from tests.apptest_helpers import assert_healthy, open_page
+from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
 
 NAMES = {"rna": "RNA medicines", "advanced_therapy": "Advanced therapy production"}
 
@@ -140,8 +140,11 @@ def test_page_makes_the_unanswered_proposal_prominent(embedded):
     assert unanswered
     warnings = " ".join(w.value for w in at.warning)
     assert all(pid in warnings for pid in unanswered)
-    tracker = at.dataframe[0].value
+    tracker = next(t for t in markdown_tables(at) if "Proposal" in t.columns)
     assert tracker["Proposal"].str[:2].drop_duplicates().tolist() == ["P1", "P2", "P3", "P4"]
+    others = next(t for t in markdown_tables(at) if "Centre" in t.columns)
+    assert len(others) == len(centres.other_centres(embedded["centres"]))
+    assert not at.dataframe  # no grid: the browser loads no table code for this page
     assert at.get("plotly_chart"), "the map of other centres is drawn"
 
 
@@ -151,6 +154,8 @@ def test_page_profile_follows_the_link_and_the_selection(embedded):
     assert_healthy(at)
     assert at.selectbox(key="url_centre").value == row["centre_id"]
     assert any(m.value.startswith("### ") and row["name"].split()[0] in m.value for m in at.markdown)
+    sources = next(m.value for m in at.markdown if m.value.startswith("**Sources**"))
+    assert f"(<{row['source_url']}>)" in sources  # the centre's own source, as a link
     other = embedded["centres"].iloc[0]["centre_id"]
     at.selectbox(key="url_centre").set_value(other).run()
     assert_healthy(at)

@@ -217,3 +217,14 @@ def test_page_unknown_site_in_link_is_a_notice_not_a_crash():
     assert_healthy(at)
     assert any("S9999x" in w.value for w in at.warning)
     assert at.selectbox(key="url_site").value == ""
+
+
+def test_profile_sources_as_markdown_link_only_plain_web_addresses():
+    sources = directory.profile_sources("javascript:alert(1)", "2025-01-01",
+                                        "See https://a.example/x_(1) and https://b.example.")
+    text = directory.sources_markdown(sources)
+    lines = text.splitlines()
+    assert lines[0] == r"- main source (as of 2025\-01\-01): javascript\:alert\(1\)"  # text, not a link
+    assert lines[1].startswith(r"- cited in the note: [https\://a\.example/x\_") and lines[1].endswith(
+        "(<https://a.example/x_>)")
+    assert lines[2] == r"- cited in the note: [https\://b\.example](<https://b.example>)"

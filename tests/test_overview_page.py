@@ -5,22 +5,8 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
 from lib import analysis
-from tests.apptest_helpers import assert_healthy, open_page
-
-
-def _tables(at) -> list[pd.DataFrame]:
-    """The Markdown tables on the page, read back as frames of their cell text."""
-    tables = []
-    for block in at.markdown:
-        lines = [line for line in block.value.splitlines() if line.startswith("| ")]
-        if len(lines) < 2:
-            continue
-        cells = [[cell.strip().replace("\\", "") for cell in line.strip("|").split(" | ")] for line in lines]
-        tables.append(pd.DataFrame(cells[2:], columns=cells[0]))
-    return tables
+from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
 
 
 def test_overview_shows_the_four_headline_figures(embedded):
@@ -52,9 +38,9 @@ def test_overview_links_to_every_detail_page():
 def test_top_funded_regions_match_the_investment_analysis(embedded):
     at = open_page()
     by_region = analysis.investment_by_region(embedded["investments"], embedded["regions"])
-    funded = next(t for t in _tables(at) if "public money" in t.columns)
+    funded = next(t for t in markdown_tables(at) if "public money" in t.columns)
     assert funded["region"].tolist() == by_region.loc[by_region["public_gbp"] > 0, "name"].head(5).tolist()
-    gaps = next(t for t in _tables(at) if "gap" in t.columns)
+    gaps = next(t for t in markdown_tables(at) if "gap" in t.columns)
     assert gaps["rank"].tolist() == ["1", "2", "3", "4", "5"]
 
 
@@ -62,9 +48,9 @@ def test_region_filter_narrows_the_lists():
     at = open_page()
     at.multiselect(key="f_region").set_value(["TLM"]).run()
     assert_healthy(at)
-    funded = next(t for t in _tables(at) if "public money" in t.columns)
+    funded = next(t for t in markdown_tables(at) if "public money" in t.columns)
     assert funded["region"].tolist() == ["Scotland"]
-    gaps = next(t for t in _tables(at) if "gap" in t.columns)
+    gaps = next(t for t in markdown_tables(at) if "gap" in t.columns)
     assert set(gaps["region"]) == {"Scotland"}
 
 
