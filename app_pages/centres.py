@@ -26,9 +26,9 @@ st.subheader("Every other centre", anchor=False)
 facility_frame, _long = ui.facility_tables()
 others = centres.other_centre_facilities(facility_frame, frames["centres"])
 fig = centre_figures.centre_map(others, outlines=ui.region_outlines(), title=centres.centre_map_title(others))
-ui.chart(fig, key="centres-map", finding=centres.other_centres_finding(centres.other_centres(frames["centres"])),
-         height=560)
-st.markdown(markdown_table(centres.centre_table(centres.other_centres(frames["centres"]), names).drop(columns="id")))
+other_rows = centres.other_centres(frames["centres"])
+ui.chart(fig, key="centres-map", finding=centres.other_centres_finding(other_rows), height=560)
+st.markdown(markdown_table(centres.centre_table(other_rows, names).drop(columns="id")))
 
 st.subheader("Centre profile", anchor=False)
 ordered = centres.centre_table(frames["centres"], names)

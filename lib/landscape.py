@@ -83,9 +83,9 @@ def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
     lists = pa.array(facility_frame["capabilities"].to_numpy(dtype=object), type=pa.list_(pa.string()),
                      from_pandas=True)
     items = pc.list_flatten(lists)
-    present = pc.is_valid(items).to_numpy(zero_copy_only=False)
-    rows = pc.list_parent_indices(lists).to_numpy()[present]
-    capability = items.filter(pc.is_valid(items)).dictionary_encode()
+    present = pc.is_valid(items)
+    rows = pc.list_parent_indices(lists).to_numpy()[present.to_numpy(zero_copy_only=False)]
+    capability = items.filter(present).dictionary_encode()
     long = pd.DataFrame({
         column: facility_frame[column].astype("category").array.take(rows) for column in LONG_TEXT_COLUMNS
     })

@@ -18,16 +18,17 @@ import pandas as pd
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$:])")
 
 
-def markdown_text(text) -> str:
-    """Text from the data made inert for Markdown, on one line: every formatting character
-    backslash-escaped, so a name or note can never become a link, an image or markup."""
-    return "" if text is None else _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-
-
 def escape_markdown(values: pd.Series) -> pd.Series:
-    """:func:`markdown_text` for a whole column; missing values are empty."""
+    """Text from the data made inert for Markdown, each value on one line: every formatting
+    character backslash-escaped, so a name or note can never become a link, an image or markup.
+    Missing values are empty."""
     text = values.astype("string").fillna("").str.split().str.join(" ")
     return text.str.replace(_MARKDOWN_SPECIAL, r"\\\1", regex=True)
+
+
+def markdown_text(text) -> str:
+    """:func:`escape_markdown` for one value (a title, a profile field)."""
+    return escape_markdown(pd.Series([text], dtype=object)).iloc[0]
 
 
 def _cell_text(values: pd.Series) -> pd.Series:

@@ -412,8 +412,8 @@ def profile(facts: directory.Profile) -> None:
     """One facility or centre: its facts as escaped Markdown (data never becomes markup or HTML)
     and its sources, linked only where the address is plain http(s)."""
     st.markdown(f"### {text_tables.markdown_text(facts.title)}")
-    st.markdown("\n".join(f"- **{field}:** {text_tables.markdown_text(value)}"
-                          for field, value in facts.fields.itertuples(index=False) if value != ""))
+    stated = facts.fields.loc[facts.fields["value"] != ""]
+    st.markdown("\n".join("- **" + stated["field"] + ":** " + text_tables.escape_markdown(stated["value"])))
     st.markdown("**Sources**\n\n" + directory.sources_markdown(facts.sources))
 
 
