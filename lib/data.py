@@ -80,6 +80,28 @@ def _column_kind(dtype) -> str:
     return "text"
 
 
+def list_cells(lists: pa_arrow.Array | pa_arrow.ChunkedArray, index: pd.Index) -> pd.Series:
+    """An Arrow list<string> column as a Series of plain Python lists (missing -> None), with one
+    shared list object per distinct list.
+
+    Sites repeat a few hundred capability combinations; one list per row held ~20 MiB of Python
+    objects at 100k sites. Sharing is safe because the tables are read-only once loaded (cached as
+    resources, never mutated); code that needs a changed list builds a new one."""
+    if isinstance(lists, pa_arrow.ChunkedArray):
+        lists = lists.combine_chunks()
+    lists = lists.cast(pa_arrow.list_(pa_arrow.string()))
+    # Length, NUL, then the NUL-joined items identify a list exactly (the length tells [] from
+    # [""]); a missing list stays missing and is encoded as a value of its own.
+    length = pc.cast(pc.list_value_length(lists), pa_arrow.string())
+    keys = pc.binary_join_element_wise(length, pc.binary_join(lists, "\x00"), "\x00")
+    codes = keys.dictionary_encode(null_encoding="encode").indices.to_numpy(zero_copy_only=False)
+    _, first = np.unique(codes, return_index=True)
+    distinct = pd.Series(lists.take(pa_arrow.array(first, type=pa_arrow.int64())).to_pylist(),
+                         dtype=object).to_numpy()
+    # ``first`` is sorted by code, so row i's list is distinct[codes[i]].
+    return pd.Series(distinct[codes], index=index, dtype=object)
+
+
 def split_list(values: pd.Series) -> pd.Series:
     """``"a; b;;c"`` -> ``["a", "b", "c"]``; empty or missing -> ``[]`` (vectorised in Arrow)."""
     text = pa_arrow.array(values.astype("string").fillna(""), type=pa_arrow.string())
@@ -89,7 +111,7 @@ def split_list(values: pd.Series) -> pd.Series:
     parents = pc.list_parent_indices(parts).to_numpy()[keep.to_numpy(zero_copy_only=False)]
     offsets = np.concatenate([[0], np.cumsum(np.bincount(parents, minlength=len(text)))]).astype(np.int32)
     lists = pa_arrow.ListArray.from_arrays(pa_arrow.array(offsets), items.filter(keep))
-    return pd.Series(lists.to_pylist(), index=values.index, dtype=object)
+    return list_cells(lists, values.index)
 
 
 def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -111,7 +133,7 @@ def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame,
         if column in list_columns:
             already_lists = list_array(values)
             out[column] = split_list(values) if already_lists is None or already_lists.null_count \
-                else pd.Series(already_lists.to_pylist(), index=values.index, dtype=object)
+                else list_cells(already_lists, values.index)
             continue
         text = values.astype("string").str.strip()
         text = text.mask(text == "")
@@ -305,7 +327,7 @@ def load_dataset(name: str, directory: Path | str | None = None,
     for column in LIST_COLUMNS.get(name, ()):
         if column in frame.columns:
             # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass.
-            frame[column] = pd.Series(table.column(column).to_pylist(), index=frame.index, dtype=object)
+            frame[column] = list_cells(table.column(column), frame.index)
     valid, problems = validate(frame, name, file, capability_ids)
     if not problems.empty:
         first = problems.iloc[0]

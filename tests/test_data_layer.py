@@ -7,12 +7,13 @@ import shutil
 import weakref
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from lib import build_data, config
-from lib.data import (DatasetError, coerce_frame, load_dataset, read_source_csv, release_unused_memory, split_list,
-                      write_parquet)
+from lib.data import (DatasetError, coerce_frame, list_cells, load_dataset, read_source_csv, release_unused_memory,
+                      split_list, write_parquet)
 
 
 def test_committed_parquet_equals_fresh_build(tmp_path):
@@ -78,6 +79,23 @@ def test_coerce_reports_unreadable_numbers_and_keeps_rows():
 
 def test_split_list_trims_and_drops_empties():
     assert split_list(pd.Series(["a; b;;c", "", None])).tolist() == [["a", "b", "c"], [], []]
+
+
+def test_list_cells_keep_every_list_and_share_repeats():
+    lists = pa.array([["a", "b"], [], None, [""], ["a", "b"], ["a", "b", ""]], type=pa.list_(pa.string()))
+    cells = list_cells(lists, pd.RangeIndex(10, 16))
+    # Each row reads back exactly (an empty list, a missing one and [""] stay distinct) ...
+    assert cells.tolist() == [["a", "b"], [], None, [""], ["a", "b"], ["a", "b", ""]]
+    assert list(cells.index) == list(range(10, 16))
+    # ... and a repeated capability combination is one object, not one per row.
+    assert cells.iloc[0] is cells.iloc[4]
+
+
+def test_loaded_sites_share_repeated_capability_lists(embedded):
+    capabilities = embedded["sites"]["capabilities"]
+    distinct = capabilities.map(tuple).nunique()
+    assert distinct < len(capabilities)
+    assert len({id(cell) for cell in capabilities}) == distinct
 
 
 def test_build_refuses_bad_sources(tmp_path, capsys):
