@@ -65,6 +65,9 @@ def download_show_data_csv(page, chart_index: int = 0) -> tuple[str, pd.DataFram
     expander.wait_for(state="visible")
     if not button.is_visible():  # an expander stays open across reruns: a second click would close it
         expander.locator("summary").click()
+        # Opening reruns the script (the table is built only when shown); a click on the button
+        # while that rerun replaces it can be lost, so wait for the rerun to finish first.
+        wait_until_drawn(page)
     button.wait_for(state="visible")  # the expander opens with an animation
     with page.expect_download() as download:
         button.click()
