@@ -82,7 +82,7 @@ def _column_kind(dtype) -> str:
 
 def list_cells(lists: pa_arrow.Array | pa_arrow.ChunkedArray, index: pd.Index) -> pd.Series:
     """An Arrow list<string> column as a Series of plain Python lists (missing -> None), with one
-    shared list object per distinct list.
+    shared list object per distinct list and one string object per distinct item.
 
     Sites repeat a few hundred capability combinations; one list per row held ~20 MiB of Python
     objects at 100k sites. Sharing is safe because the tables are read-only once loaded (cached as
@@ -96,8 +96,11 @@ def list_cells(lists: pa_arrow.Array | pa_arrow.ChunkedArray, index: pd.Index) -
     keys = pc.binary_join_element_wise(length, pc.binary_join(lists, "\x00"), "\x00")
     codes = keys.dictionary_encode(null_encoding="encode").indices.to_numpy(zero_copy_only=False)
     _, first = np.unique(codes, return_index=True)
-    distinct = pd.Series(lists.take(pa_arrow.array(first, type=pa_arrow.int64())).to_pylist(),
-                         dtype=object).to_numpy()
+    distinct = lists.take(pa_arrow.array(first, type=pa_arrow.int64()))
+    # Items dictionary-encoded: Arrow then gives one str object per distinct item, not per cell.
+    distinct = pa_arrow.ListArray.from_arrays(distinct.offsets, distinct.values.dictionary_encode(),
+                                              mask=distinct.is_null())
+    distinct = pd.Series(distinct.to_pylist(), dtype=object).to_numpy()
     # ``first`` is sorted by code, so row i's list is distinct[codes[i]].
     return pd.Series(distinct[codes], index=index, dtype=object)
 

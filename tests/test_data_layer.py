@@ -82,13 +82,14 @@ def test_split_list_trims_and_drops_empties():
 
 
 def test_list_cells_keep_every_list_and_share_repeats():
-    lists = pa.array([["a", "b"], [], None, [""], ["a", "b"], ["a", "b", ""]], type=pa.list_(pa.string()))
-    cells = list_cells(lists, pd.RangeIndex(10, 16))
+    rows = [["a", "b"], [], None, [""], ["a", "b"], ["a", "b", ""], ["b"]]
+    cells = list_cells(pa.array(rows, type=pa.list_(pa.string())), pd.RangeIndex(10, 17))
     # Each row reads back exactly (an empty list, a missing one and [""] stay distinct) ...
-    assert cells.tolist() == [["a", "b"], [], None, [""], ["a", "b"], ["a", "b", ""]]
-    assert list(cells.index) == list(range(10, 16))
-    # ... and a repeated capability combination is one object, not one per row.
+    assert cells.tolist() == rows
+    assert list(cells.index) == list(range(10, 17))
+    # ... a repeated capability combination is one object, not one per row, and so is an item.
     assert cells.iloc[0] is cells.iloc[4]
+    assert cells.iloc[0][1] is cells.iloc[6][0]
 
 
 def test_loaded_sites_share_repeated_capability_lists(embedded):
