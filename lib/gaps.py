@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
+import shapely
 
 from lib import landscape
 from lib.schemas import CAPABILITY_GROUPS, ITL1_CODES, ITL1_NAMES
@@ -85,6 +85,41 @@ def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
 
+def _tangent_plane(vectors: np.ndarray) -> np.ndarray:
+    """A 3x2 orthonormal basis of the plane through the origin perpendicular to the vectors' mean
+    direction (for UK points, the plane the UK almost lies flat in)."""
+    centre = vectors.mean(axis=0)
+    length = np.linalg.norm(centre)
+    centre = centre / length if length > 1e-9 else np.array([0.0, 0.0, 1.0])
+    helper = np.array([0.0, 0.0, 1.0]) if abs(centre[2]) < 0.9 else np.array([1.0, 0.0, 0.0])
+    east = np.cross(helper, centre)
+    east /= np.linalg.norm(east)
+    return np.column_stack([east, np.cross(centre, east)])
+
+
+def nearest_chords(origins: np.ndarray, holders: np.ndarray) -> np.ndarray:
+    """For each origin (unit vector), the chord to its nearest holder (unit vectors; not empty).
+
+    Exact, in O(n log n), with shapely's R-tree (already loaded for the boundaries) instead of a
+    k-d tree from scipy, which cost the server ~25 MiB of resident memory to import.
+    Projecting onto a plane never lengthens a distance, so the true nearest holder lies within
+    the chord to the plane's nearest one, measured on the plane: the tree's nearest gives that
+    bound, every holder within it is checked in 3D, the shortest wins. Near the UK the
+    projection shrinks distances by under 1%, so few holders are checked."""
+    basis = _tangent_plane(holders)
+    tree = shapely.STRtree(shapely.points(holders @ basis))
+    probes = shapely.points(origins @ basis)
+    found_origin, found_holder = tree.query_nearest(probes, all_matches=False)
+    first = np.empty(len(origins), dtype=np.intp)
+    first[found_origin] = found_holder
+    bound = np.linalg.norm(origins - holders[first], axis=1)
+    # A hair of slack so rounding never drops the bounding holder itself.
+    near_origin, near_holder = tree.query(probes, predicate="dwithin", distance=bound * (1 + 1e-9) + 1e-12)
+    best = bound.copy()
+    np.minimum.at(best, near_origin, np.linalg.norm(origins[near_origin] - holders[near_holder], axis=1))
+    return best
+
+
 def reach_points(lad_centroids: pd.DataFrame | None,
                  region_centroids: pd.DataFrame | None) -> pd.DataFrame:
     """The points reach is measured from: local-authority centroids, and the region centroid for
@@ -117,13 +152,13 @@ def reach_summary(points: pd.DataFrame, rows: pd.DataFrame, capability_ids: list
     nearest = np.full((len(points), len(capability_ids)), np.nan)
     origins = _unit_vectors(points["latitude"].to_numpy(float), points["longitude"].to_numpy(float))
     column_of = {capability: i for i, capability in enumerate(capability_ids)}
-    # A k-d tree of each capability's facilities on the unit sphere: the nearest by chord is the
-    # nearest by great circle, in O(n log n) (a points x facilities matrix was 3 GB at 1M sites).
+    # Each capability's facilities as unit vectors: the nearest by chord is the nearest by great
+    # circle (a points x facilities matrix was 3 GB at 1M sites).
     for capability, holders in located.groupby("capability_id", sort=False):
         if capability not in column_of or not len(origins):
             continue
-        tree = cKDTree(_unit_vectors(holders["latitude"].to_numpy(float), holders["longitude"].to_numpy(float)))
-        chord, _ = tree.query(origins)
+        chord = nearest_chords(origins, _unit_vectors(holders["latitude"].to_numpy(float),
+                                                      holders["longitude"].to_numpy(float)))
         nearest[:, column_of[capability]] = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
     frame = pd.DataFrame(nearest, columns=capability_ids)
     frame["itl1_code"] = points["itl1_code"].to_numpy()

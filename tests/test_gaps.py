@@ -154,6 +154,23 @@ def test_reach_median_and_worst_from_local_authorities():
     assert np.isnan(cell(out, "TLC", "c")["median_km"])  # nobody holds c
 
 
+@pytest.mark.parametrize("spread", ["uk", "world", "ties"])
+def test_nearest_facility_is_the_true_nearest_on_the_sphere(spread):
+    """The R-tree search gives exactly what checking every facility gives: a wrong bound would
+    report a farther facility and overstate how far a region is from a capability."""
+    rng = np.random.default_rng(7)
+    if spread == "world":
+        lat, lon = rng.uniform(-89, 89, 460), rng.uniform(-180, 180, 460)
+    else:
+        lat, lon = rng.uniform(49.9, 60.8, 460), rng.uniform(-8.6, 1.7, 460)
+    if spread == "ties":  # many facilities on one spot (town-centroid locations)
+        lat[:200], lon[:200] = lat[0], lon[0]
+    vectors = gaps._unit_vectors(lat, lon)
+    holders, origins = vectors[:400], vectors[400:]
+    every_pair = np.linalg.norm(origins[:, None, :] - holders[None, :, :], axis=2)
+    assert np.array_equal(gaps.nearest_chords(origins, holders), every_pair.min(axis=1))
+
+
 def test_gap_scores_by_hand():
     out = table()
     expected = {
