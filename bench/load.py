@@ -26,7 +26,6 @@ from bench.run import page_path
 from lib.schemas import ITL1_NAMES
 from tests.e2e.harness import ROOT, WAIT_FOR_CHARTS_JS, launch_chromium, streamlit_server
 
-MAX_SESSIONS, MAX_DURATION_S = report.MAX_SESSIONS, report.MAX_DURATION_S
 ERROR_TEXT = "This page could not be shown"
 
 
