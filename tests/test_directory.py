@@ -228,3 +228,14 @@ def test_profile_sources_as_markdown_link_only_plain_web_addresses():
     assert lines[1].startswith(r"- cited in the note: [https\://a\.example/x\_") and lines[1].endswith(
         "(<https://a.example/x_>)")
     assert lines[2] == r"- cited in the note: [https\://b\.example](<https://b.example>)"
+
+
+def test_directory_table_leaves_the_shared_facility_frame_unchanged():
+    # The directory is built on the map's cached facility frame: adding its columns must not
+    # change that frame for every other page.
+    sites, centres = _sites(), _centres()
+    facilities = landscape.facilities(sites, centres)
+    before = facilities.copy()
+    table = directory.directory_table(facilities, sites, centres, NAMES)
+    assert "search_text" in table.columns and "search_text" not in facilities.columns
+    pd.testing.assert_frame_equal(facilities, before)
