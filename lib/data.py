@@ -323,14 +323,18 @@ def load_dataset(name: str, directory: Path | str | None = None,
     path = parquet_path(name, directory)
     file = f"{name}.parquet"
     table = _read_table(path, file)
+    # List columns are left out of to_pandas: it would make a numpy array per row only for
+    # list_cells to replace them, and at 100k sites that churn left ~7 MiB more resident.
+    lists = sorted((column for column in LIST_COLUMNS.get(name, ()) if column in table.column_names),
+                   key=table.column_names.index)
     try:
-        frame = table.to_pandas()
+        frame = table.drop_columns(lists).to_pandas()
     except Exception as exc:  # a readable file whose types pandas cannot take
         raise DatasetError(file, f"the file is not a readable Parquet file ({type(exc).__name__})") from exc
-    for column in LIST_COLUMNS.get(name, ()):
-        if column in frame.columns:
-            # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass.
-            frame[column] = list_cells(table.column(column), frame.index)
+    for column in lists:
+        # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass, in
+        # the file's column order.
+        frame.insert(table.column_names.index(column), column, list_cells(table.column(column), frame.index))
     valid, problems = validate(frame, name, file, capability_ids)
     if not problems.empty:
         first = problems.iloc[0]

@@ -99,6 +99,15 @@ def test_loaded_sites_share_repeated_capability_lists(embedded):
     assert len({id(cell) for cell in capabilities}) == distinct
 
 
+def test_loaded_centres_keep_the_files_columns_in_order_with_lists_as_lists(embedded):
+    # Centres have two list columns, read apart from the rest and put back in the file's order:
+    # the directory export and "Show data" tables follow this order.
+    centres = embedded["centres"]
+    assert list(centres.columns) == pq.read_schema(config.data_dir() / "centres.parquet").names
+    assert centres["funders"].map(lambda cell: cell is None or isinstance(cell, list)).all()
+    assert centres["capabilities"].map(lambda cell: isinstance(cell, list)).all()
+
+
 def test_build_refuses_bad_sources(tmp_path, capsys):
     shutil.copytree(config.SOURCE_DIR, tmp_path / "source")
     path = tmp_path / "source" / "investments.csv"
