@@ -98,6 +98,21 @@ def facility_table(facilities: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"facility_id": "id", "organisation": "company / operator"})
 
 
+def selection_table(facilities: pd.DataFrame, capability_names: dict[str, str]) -> pd.DataFrame:
+    """The facilities picked on the map, as the short readable table shown under it (capability
+    names, not ids; where each is, and the source it comes from)."""
+    return pd.DataFrame({
+        "name": facilities["name"],
+        "type": facilities["kind"].map(landscape.KIND_LABELS),
+        "town": facilities["town"],
+        "region": facilities["region"],
+        "status": facilities["status"],
+        "capabilities": capability_name_lists(facilities, capability_names),
+        "source": facilities["source_url"],
+        "as of": facilities["as_of"],
+    })
+
+
 def capability_name_lists(facilities: pd.DataFrame, capability_names: dict[str, str]) -> pd.Series:
     """Each facility's capabilities as readable names ("Biologics, Sterile fill-finish")."""
     long = facilities["capabilities"].explode().dropna()

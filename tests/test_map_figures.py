@@ -323,6 +323,25 @@ def test_a_link_with_a_site_opens_its_details(facility_frame):
     assert any("nonsense" in w.value for w in at.warning)
 
 
+def test_a_link_with_several_sites_lists_them_as_text_with_capability_names(facility_frame, embedded):
+    from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
+
+    picked = facility_frame.iloc[[0, 1, 2]]
+    at = open_page("app_pages/map.py", query={"site": ",".join(picked["facility_id"])})
+    assert_healthy(at)
+    assert any("**3** facilities selected" in m.value for m in at.markdown)
+    # Text, not a data grid (whose JavaScript slowed the redraw after a selection).
+    assert not at.dataframe
+    table = next(t for t in markdown_tables(at) if "capabilities" in t.columns)
+    names = dict(zip(embedded["capabilities"]["capability_id"], embedded["capabilities"]["name"]))
+    first = picked.iloc[0]
+    row = table.iloc[0]
+    assert row["name"] == first["name"].replace("\\", "")
+    assert row["capabilities"] == ", ".join(names[c] for c in first["capabilities"])
+    assert row["source"] == first["source_url"]
+    assert len(table) == 3
+
+
 def test_without_boundaries_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
     from lib import ui
     from tests.apptest_helpers import assert_healthy, open_page
