@@ -17,25 +17,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.e2e.harness import WAIT_FOR_CHARTS_JS
+from tests.e2e.harness import COUNT_RUNS_JS, WAIT_FOR_CHARTS_JS
 
 VIEWPORT = {"width": 1600, "height": 1000}
 MIB = 1024 * 1024
 
-COUNT_RUNS_JS = """
-() => {
-  if (window.__benchRuns !== undefined) return window.__benchRuns;
-  const app = document.querySelector('[data-testid="stApp"]');
-  window.__benchRuns = 0;
-  let running = false;
-  new MutationObserver(() => {
-    const state = app.getAttribute('data-test-script-state');
-    if (state === 'running') running = true;
-    else if (state === 'notRunning' && running) { running = false; window.__benchRuns += 1; }
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  return 0;
-}
-"""
 # Remembers when the next event of a type reaches the page (event.timeStamp: performance.now()'s clock).
 MARK_NEXT_EVENT_JS = """
 (type) => {
@@ -46,7 +32,7 @@ MARK_NEXT_EVENT_JS = """
 """
 # Polled once per animation frame; returns the page's clock at the first frame that is drawn again.
 DRAWN_AFTER_RUN_JS = f"""
-(before) => window.__benchRuns > before && ({WAIT_FOR_CHARTS_JS})() && performance.now()
+(before) => window.__finishedRuns > before && ({WAIT_FOR_CHARTS_JS})() && performance.now()
 """
 
 

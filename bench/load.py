@@ -21,10 +21,10 @@ import sys
 import time
 
 from bench import report
-from bench.browser import COUNT_RUNS_JS, DRAWN_AFTER_RUN_JS, VIEWPORT, rss_mib
+from bench.browser import DRAWN_AFTER_RUN_JS, VIEWPORT, rss_mib
 from bench.run import page_path
 from lib.schemas import ITL1_NAMES
-from tests.e2e.harness import ROOT, WAIT_FOR_CHARTS_JS, launch_chromium, streamlit_server
+from tests.e2e.harness import COUNT_RUNS_JS, ROOT, WAIT_FOR_CHARTS_JS, launch_chromium, streamlit_server
 
 ERROR_TEXT = "This page could not be shown"
 
@@ -41,7 +41,7 @@ async def _timed_rerun(page, action, timeout_ms: int) -> tuple[float, float]:
     before = await page.evaluate(COUNT_RUNS_JS)
     started = time.perf_counter()
     await action()
-    await page.wait_for_function("(before) => window.__benchRuns > before", arg=before, timeout=timeout_ms,
+    await page.wait_for_function("(before) => window.__finishedRuns > before", arg=before, timeout=timeout_ms,
                                  polling=100)
     finished = time.perf_counter() - started
     await page.wait_for_function(DRAWN_AFTER_RUN_JS, arg=before, timeout=timeout_ms, polling=100)

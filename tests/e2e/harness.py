@@ -116,6 +116,35 @@ WAIT_FOR_CHARTS_JS = """
 """
 
 
+# Counts the script runs that finish from the first call on (the app's data-test-script-state going
+# running -> notRunning), so a wait can tell a new run from the state the previous one left behind.
+COUNT_RUNS_JS = """
+() => {
+  if (window.__finishedRuns !== undefined) return window.__finishedRuns;
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__finishedRuns = 0;
+  let running = false;
+  new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') running = true;
+    else if (state === 'notRunning' && running) { running = false; window.__finishedRuns += 1; }
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  return 0;
+}
+"""
+
+
+def finished_runs(page) -> int:
+    """Script runs finished since the counter was first read on this page (starts it at 0)."""
+    return page.evaluate(COUNT_RUNS_JS)
+
+
+def wait_until_drawn_after_run(page, before: int, timeout_ms: int = READY_TIMEOUT_MS) -> None:
+    """Wait until a run after ``before`` (from :func:`finished_runs`) has finished and the page is drawn."""
+    page.wait_for_function(f"(before) => window.__finishedRuns > before && ({WAIT_FOR_CHARTS_JS})()",
+                           arg=before, timeout=timeout_ms, polling=100)
+
+
 def wait_until_drawn(page, timeout_ms: int = READY_TIMEOUT_MS, settle_ms: int = 300) -> None:
     """Wait until the script has finished and every Plotly chart and map has drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)
