@@ -145,6 +145,24 @@ def wait_until_drawn_after_run(page, before: int, timeout_ms: int = READY_TIMEOU
                            arg=before, timeout=timeout_ms, polling=100)
 
 
+def download_by_clicking(page, button, first_wait_ms: int = 10_000, timeout_ms: int = READY_TIMEOUT_MS):
+    """Click a Streamlit download button and return Playwright's Download.
+
+    In Streamlit 1.67 a click on a download button that has just been drawn (a rerun that opened
+    "Show data" or an expander) can reach the button and start nothing: no request for the file
+    is sent (1-3 attempts in 10 in a probe). A user clicks again; so does this, once, after
+    ``first_wait_ms``. Two clicks that start no download still fail."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        with page.expect_download(timeout=first_wait_ms) as download:
+            button.click()
+    except PlaywrightTimeoutError:
+        with page.expect_download(timeout=timeout_ms) as download:
+            button.click()
+    return download.value
+
+
 def wait_until_drawn(page, timeout_ms: int = READY_TIMEOUT_MS, settle_ms: int = 300) -> None:
     """Wait until the script has finished and every Plotly chart and map has drawn."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout_ms)

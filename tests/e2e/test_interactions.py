@@ -9,10 +9,10 @@ import re
 
 import pandas as pd
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from lib.schemas import ITL1_NAMES
-from tests.e2e.harness import READY_TIMEOUT_MS, finished_runs, wait_until_drawn, wait_until_drawn_after_run
+from tests.e2e.harness import (READY_TIMEOUT_MS, download_by_clicking, finished_runs, wait_until_drawn,
+                               wait_until_drawn_after_run)
 
 pytestmark = pytest.mark.e2e
 
@@ -73,20 +73,12 @@ def download_show_data_csv(page, chart_index: int = 0) -> tuple[str, pd.DataFram
         wait_until_drawn_after_run(page, before)
     button.wait_for(state="visible")  # the expander opens with an animation
     # The table above the button is drawn after the run, once the browser has loaded the grid's
-    # code, and pushes the button down. In Streamlit 1.67 a click in the first moments after
-    # "Show data" opens can reach the button yet start no download (1-3 runs in 10 at a 1600x1000
-    # window, the request for the file never sent). Wait for the table, then click as a user
-    # would: once more if nothing came. Two clicks that start nothing still fail the test.
+    # code, and pushes the button down: click once it is there.
     expander.locator('[data-testid="stDataFrame"] canvas').first.wait_for(state="attached")
-    try:
-        with page.expect_download(timeout=10_000) as download:
-            button.click()
-    except PlaywrightTimeoutError:
-        with page.expect_download() as download:
-            button.click()
-    with open(download.value.path(), "rb") as handle:  # the saved file has no extension: read bytes
+    download = download_by_clicking(page, button)
+    with open(download.path(), "rb") as handle:  # the saved file has no extension: read bytes
         raw = handle.read()
-    return download.value.suggested_filename, pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
+    return download.suggested_filename, pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig")
 
 
 def test_show_data_download_opens_and_follows_the_filter(page, app_url):

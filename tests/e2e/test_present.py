@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
+from tests.e2e.harness import READY_TIMEOUT_MS, download_by_clicking, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
@@ -88,9 +88,8 @@ def test_downloads_open(page, app_url):
 
     page.goto(f"{app_url}/directory")
     wait_until_drawn(page)
-    with page.expect_download() as excel:
-        page.get_by_role("button", name="Download Excel").first.click()
-    with open(excel.value.path(), "rb") as handle:  # the saved file has no extension: read bytes
+    excel = download_by_clicking(page, page.get_by_role("button", name="Download Excel").first)
+    with open(excel.path(), "rb") as handle:  # the saved file has no extension: read bytes
         workbook = load_workbook(io.BytesIO(handle.read()))
     assert "sources" in workbook.sheetnames and workbook["data"].max_row > 1
 
@@ -105,8 +104,9 @@ def test_downloads_open(page, app_url):
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
 
     page.get_by_text("Story, link and briefing pack").click()
-    with page.expect_download(timeout=120_000) as deck:
-        page.get_by_role("button", name="Download briefing pack (PPTX)").click()
-    slides = Presentation(io.BytesIO(open(deck.value.path(), "rb").read())).slides
+    # Building the pack (charts drawn as images) takes seconds: a long first wait before a second click.
+    deck = download_by_clicking(page, page.get_by_role("button", name="Download briefing pack (PPTX)"),
+                                first_wait_ms=60_000, timeout_ms=120_000)
+    slides = Presentation(io.BytesIO(open(deck.path(), "rb").read())).slides
     assert len(slides) >= 7  # title, five story slides, sources
     assert page.external_requests == []
