@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from tests.e2e.harness import COUNT_RUNS_JS, WAIT_FOR_CHARTS_JS
+from tests.e2e.harness import DRAWN_AFTER_RUN_JS, WAIT_FOR_CHARTS_JS, finished_runs
 
 VIEWPORT = {"width": 1600, "height": 1000}
 MIB = 1024 * 1024
@@ -29,10 +29,6 @@ MARK_NEXT_EVENT_JS = """
   document.addEventListener(type, (event) => { window.__benchEventAt = event.timeStamp; },
                             {capture: true, once: true});
 }
-"""
-# Polled once per animation frame; returns the page's clock at the first frame that is drawn again.
-DRAWN_AFTER_RUN_JS = f"""
-(before) => window.__finishedRuns > before && ({WAIT_FOR_CHARTS_JS})() && performance.now()
 """
 
 
@@ -52,14 +48,13 @@ class Session:
         self.page.wait_for_function(WAIT_FOR_CHARTS_JS, timeout=self.timeout_ms, polling="raf")
         return time.perf_counter() - started
 
-    def _runs(self) -> int:
-        return self.page.evaluate(COUNT_RUNS_JS)
 
     def _mark_next(self, event_type: str) -> None:
         self.page.evaluate(MARK_NEXT_EVENT_JS, event_type)
 
     def _wait_for_rerun(self, before: int) -> float:
-        """Seconds from the marked event to the first frame drawn after a new run, on the page's clock."""
+        """Seconds from the marked event to the first frame drawn after a new run, on the page's clock
+        (polled once per animation frame)."""
         drawn_at = self.page.wait_for_function(DRAWN_AFTER_RUN_JS, arg=before, timeout=self.timeout_ms,
                                                polling="raf").json_value()
         event_at = self.page.evaluate("() => window.__benchEventAt")
@@ -69,7 +64,7 @@ class Session:
 
     def change_filter(self, label: str, option: str) -> float:
         """Pick ``option`` in the sidebar multiselect labelled ``label``; seconds until redrawn."""
-        before = self._runs()
+        before = finished_runs(self.page)
         widget = self.page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').filter(has_text=label)
         widget.first.click()
         choice = self.page.get_by_role("option", name=option, exact=True)
@@ -93,7 +88,7 @@ class Session:
         box = chart.locator(area_selector).first.bounding_box()
         x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
         x1, y1 = box["x"] + box["width"] * 0.65, box["y"] + box["height"] * 0.65
-        before = self._runs()
+        before = finished_runs(self.page)
         self.page.mouse.move(x0, y0)
         self.page.mouse.down()
         self.page.mouse.move(x1, y1, steps=8)

@@ -21,10 +21,11 @@ import sys
 import time
 
 from bench import report
-from bench.browser import DRAWN_AFTER_RUN_JS, VIEWPORT, rss_mib
+from bench.browser import VIEWPORT, rss_mib
 from bench.run import page_path
 from lib.schemas import ITL1_NAMES
-from tests.e2e.harness import COUNT_RUNS_JS, ROOT, WAIT_FOR_CHARTS_JS, launch_chromium, streamlit_server
+from tests.e2e.harness import (COUNT_RUNS_JS, DRAWN_AFTER_RUN_JS, ROOT, WAIT_FOR_CHARTS_JS, launch_chromium,
+                               streamlit_server)
 
 ERROR_TEXT = "This page could not be shown"
 

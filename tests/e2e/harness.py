@@ -139,10 +139,16 @@ def finished_runs(page) -> int:
     return page.evaluate(COUNT_RUNS_JS)
 
 
+# True (the page's clock, performance.now()) once a run after ``before`` has finished and the page
+# is drawn; the benchmark times reruns with the value it returns.
+DRAWN_AFTER_RUN_JS = f"""
+(before) => window.__finishedRuns > before && ({WAIT_FOR_CHARTS_JS})() && performance.now()
+"""
+
+
 def wait_until_drawn_after_run(page, before: int, timeout_ms: int = READY_TIMEOUT_MS) -> None:
     """Wait until a run after ``before`` (from :func:`finished_runs`) has finished and the page is drawn."""
-    page.wait_for_function(f"(before) => window.__finishedRuns > before && ({WAIT_FOR_CHARTS_JS})()",
-                           arg=before, timeout=timeout_ms, polling=100)
+    page.wait_for_function(DRAWN_AFTER_RUN_JS, arg=before, timeout=timeout_ms, polling=100)
 
 
 def download_by_clicking(page, button, first_wait_ms: int = 10_000, timeout_ms: int = READY_TIMEOUT_MS):
