@@ -275,6 +275,12 @@ def _init_filters_from_url(capability_ids) -> None:
     st.session_state["_filters_initialised"] = True
 
 
+def _clear_filters() -> None:
+    for key in _WIDGET_KEYS.values():
+        st.session_state[key] = []
+    st.session_state["f_search"] = ""
+
+
 def current_filters() -> landscape.Filters:
     state = st.session_state
     return landscape.Filters(
@@ -291,7 +297,13 @@ def sidebar_filters() -> landscape.Filters:
     names = capability_names()
     _init_filters_from_url(list(names))
     with st.sidebar:
-        st.header("Filters")
+        title, clear = st.columns([1, 1], vertical_alignment="center")
+        title.header("Filters")
+        # Above the filters, not under them: a multiselect holding a long name (Yorkshire and The
+        # Humber) is a line taller while it has focus, so a button below it jumped up as the press
+        # took the focus away, and the click landed beside it. A callback: it runs before the
+        # widgets exist in the next run, the only moment their state may be set.
+        clear.button("Clear filters", key="f_clear", width="stretch", on_click=_clear_filters)
         st.multiselect("Capability area", list(names), format_func=lambda c: names.get(c, c),
                        key="f_cap", placeholder="All capability areas")
         st.multiselect("Region (ITL1)", list(ITL1_CODES), format_func=ITL1_NAMES.get,
@@ -300,11 +312,6 @@ def sidebar_filters() -> landscape.Filters:
                        key="f_type", placeholder="Sites and centres")
         st.multiselect("Status", list(landscape.STATUSES), key="f_status", placeholder="Any status")
         st.text_input("Name or town contains", key="f_search", max_chars=100)
-        if st.button("Clear filters", width="stretch"):
-            for key in (*_WIDGET_KEYS.values(),):
-                st.session_state[key] = []
-            st.session_state["f_search"] = ""
-            st.rerun()
         for notice in st.session_state.get("_filter_notices", []):
             st.warning(notice)
     filters = current_filters()

@@ -56,6 +56,21 @@ def test_changing_a_filter_updates_the_numbers():
     assert {m.label: m.value for m in at.metric}["Regions with a facility"] == "1 of 12"
 
 
+def test_clear_filters_resets_every_filter_and_the_link():
+    at = open_page(query={"region": "TLM", "type": "site"})
+    unfiltered = {m.label: m.value for m in open_page().metric}
+    at.text_input(key="f_search").set_value("Glasgow").run()
+    for _ in range(2):  # the second time: the button must keep working, not only once
+        next(b for b in at.sidebar.button if b.label == "Clear filters").click().run()
+        assert_healthy(at)
+        assert at.multiselect(key="f_region").value == []
+        assert at.multiselect(key="f_type").value == []
+        assert at.text_input(key="f_search").value == ""
+        assert {m.label: m.value for m in at.metric} == unfiltered
+        assert "region" not in at.query_params and "type" not in at.query_params
+        at.multiselect(key="f_region").set_value(["TLL"]).run()
+
+
 def test_unknown_url_values_show_a_notice_not_a_crash():
     at = open_page(query={"region": "TLZ,TLC", "cap": "no_such_thing"})
     assert_healthy(at)

@@ -54,7 +54,7 @@ def test_shared_link_reopens_the_filtered_view_on_a_fresh_server(browser):
         context.close()
 
 
-def test_changing_a_filter_changes_numbers_and_url(page, app_url):
+def test_changing_a_filter_changes_numbers_and_url_and_clear_filters_restores_them(page, app_url):
     page.goto(f"{app_url}/")
     wait_until_drawn(page)
     value = page.locator('[data-testid="stMetric"]').filter(has_text="Manufacturing sites") \
@@ -62,12 +62,19 @@ def test_changing_a_filter_changes_numbers_and_url(page, app_url):
     before = int(value.inner_text().replace(",", ""))
     region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1)
     region.click()
-    page.get_by_role("option", name="Wales").click()
+    # A long name: with it, the focused box is a line taller than the blurred one.
+    page.get_by_role("option", name="Yorkshire and The Humber").click()
     page.keyboard.press("Escape")
-    page.wait_for_function("() => window.location.search.includes('region=TLL')", timeout=READY_TIMEOUT_MS)
+    page.wait_for_function("() => window.location.search.includes('region=TLE')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
-    page.wait_for_function(
-        f"() => {{ const m = Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
-        f".find(e => e.innerText.includes('Manufacturing sites')); "
-        f"return m && parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g,'')) < {before}; }}",
-        timeout=READY_TIMEOUT_MS)
+    sites_shown = ("() => { const m = Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
+                   ".find(e => e.innerText.includes('Manufacturing sites')); "
+                   "return m ? parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g,'')) : null; }")
+    page.wait_for_function(f"() => ({sites_shown})() < {before}", timeout=READY_TIMEOUT_MS)
+
+    # Straight away, the Region box still focused, as a user does.
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Clear filters").click()
+    page.wait_for_function("() => !window.location.search.includes('region=')", timeout=READY_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({sites_shown})() === {before}", timeout=READY_TIMEOUT_MS)
+    wait_until_drawn(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
