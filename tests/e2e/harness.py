@@ -118,6 +118,9 @@ WAIT_FOR_CHARTS_JS = """
 
 # Counts the script runs that finish from the first call on (the app's data-test-script-state going
 # running -> notRunning), so a wait can tell a new run from the state the previous one left behind.
+# It can miss a run: with three sessions busy in one browser, 2-3 reruns in ~150 never showed
+# 'running' (the front end drew the run's start and end at once). Where the run's effect is known
+# (a filter in the URL), wait on that instead, as bench/load.py does.
 COUNT_RUNS_JS = """
 () => {
   if (window.__finishedRuns !== undefined) return window.__finishedRuns;
