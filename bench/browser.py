@@ -48,7 +48,6 @@ class Session:
         self.page.wait_for_function(WAIT_FOR_CHARTS_JS, timeout=self.timeout_ms, polling="raf")
         return time.perf_counter() - started
 
-
     def _mark_next(self, event_type: str) -> None:
         self.page.evaluate(MARK_NEXT_EVENT_JS, event_type)
 
