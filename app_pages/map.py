@@ -74,10 +74,14 @@ elif len(picked) == 1:
     with st.container(border=True):
         st.markdown(map_figures.facility_details_markdown(picked.iloc[0], ui.capability_names()))
 else:
-    st.markdown(f"**{len(picked):,}** facilities selected.")
-    # Text, not a data grid: at most ui.MAX_SELECTED_IN_URL rows, and the grid's ~1 MB of JavaScript
-    # made the first redraw after a selection ~0.3 s slower.
-    st.markdown(markdown_table(map_figures.selection_table(picked, ui.capability_names())))
+    listed = map_figures.selection_listed(picked)
+    st.markdown(map_figures.selection_heading(len(picked), len(listed)))
+    # Text, not a data grid: the grid's ~1 MB of JavaScript made the first redraw after a selection
+    # ~0.3 s slower.
+    st.markdown(markdown_table(map_figures.selection_table(listed, ui.capability_names())))
+    if len(listed) < len(picked):
+        ui.download_buttons(lambda: map_figures.facility_table(picked), "facilities-selected-on-the-map",
+                            key="map-picked")
 
 ui.sync_query_params(
     {key: value for key, value, default in (

@@ -98,6 +98,26 @@ def facility_table(facilities: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"facility_id": "id", "organisation": "company / operator"})
 
 
+# At most this many picked facilities are listed under the map; the rest are in the download. A
+# box over grid squares at 100k sites picks thousands, and a Markdown table of thousands of rows
+# took seconds to draw and nobody reads it on a projector.
+SELECTION_LIST_ROWS = 50
+
+
+def selection_heading(picked: int, listed: int) -> str:
+    """What the list under the map says about the facilities picked on it."""
+    if listed < picked:
+        return f"**{picked:,}** facilities selected; the first {listed:,} by name are listed, the download has all."
+    return f"**{picked:,}** facilities selected."
+
+
+def selection_listed(facilities: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The picked facilities listed under the map: the first ``limit`` (default
+    :data:`SELECTION_LIST_ROWS`) by name."""
+    limit = SELECTION_LIST_ROWS if limit is None else limit
+    return facilities if len(facilities) <= limit else facilities.sort_values("name", kind="stable").head(limit)
+
+
 def selection_table(facilities: pd.DataFrame, capability_names: dict[str, str]) -> pd.DataFrame:
     """The facilities picked on the map, as the short readable table shown under it (capability
     names, not ids; where each is, and the source it comes from)."""

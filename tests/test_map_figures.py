@@ -417,3 +417,29 @@ def test_a_damaged_boundary_file_gives_the_tile_grid_reason_not_an_error(tmp_pat
     shapes, message = geo.load_itl1_boundaries(allow_download=False)
     assert shapes is None
     assert "itl1_regions.geojson could not be read" in message
+
+
+def test_a_large_selection_lists_the_first_by_name_and_offers_them_all(facility_frame, monkeypatch):
+    """A box over grid squares at 100k sites picks thousands: the page lists a readable few (a
+    table of thousands took seconds to draw) and the download carries every one."""
+    from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
+
+    cell = map_figures.grid_cells(facility_frame).sort_values("facilities").iloc[-1]
+    in_cell = map_figures.facilities_for_selection(facility_frame, [cell["cell"]])
+    assert len(in_cell) >= 3
+    monkeypatch.setattr(map_figures, "SELECTION_LIST_ROWS", 2)
+    at = open_page("app_pages/map.py", query={"site": cell["cell"]})
+    assert_healthy(at)
+    assert any(f"**{len(in_cell):,}** facilities selected; the first 2 by name" in m.value for m in at.markdown)
+    table = next(t for t in markdown_tables(at) if "capabilities" in t.columns)
+    first_two = sorted(in_cell["name"].str.replace("\\", ""))[:2]
+    assert table["name"].tolist() == first_two
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Download CSV" in labels and "Download Excel" in labels
+
+
+def test_a_small_selection_is_listed_whole():
+    frame = synthetic_facilities(5)
+    assert map_figures.selection_listed(frame, limit=5) is frame
+    assert map_figures.selection_heading(5, 5) == "**5** facilities selected."
+    assert list(map_figures.selection_listed(frame, limit=2)["name"]) == sorted(frame["name"])[:2]
