@@ -15,6 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 APP, BASELINE, FLOOR = "app", "baseline", "floor"
+# The floor's chart under the dashboard's navigation, sidebar filters and copy-link box
+# (bench/floor_chrome/app.py): recorded as app FLOOR_CHROME, page FLOOR.
+FLOOR_CHROME = "floor+chrome"
 MAP_PAGE = "map"
 RECORD_COLUMNS = ["size", "app", "page", "metric", "repeat", "value", "error"]
 METRIC_LABELS = {
@@ -69,6 +72,23 @@ def evaluate_targets(summary: pd.DataFrame, pages: list[str], embedded="embedded
     rows.append(_target(f"server RSS per extra session, {mid:,} sites",
                         (rss5_app - _value(summary, mid, APP, MAP_PAGE, "rss1_mib")) / 4, 5.0, "MiB"))
     return pd.DataFrame(rows)
+
+
+def chrome_breakdown(summary: pd.DataFrame, pages: list[str], embedded="embedded") -> pd.DataFrame:
+    """Each page's drawn time on the embedded data against the bare floor and against the floor
+    with the dashboard's chrome: how much of a page's excess every page pays for the shared
+    navigation and filters, and how much its own content adds. Not one of the issue's targets."""
+    floor = _value(summary, embedded, FLOOR, FLOOR, "drawn_s")
+    chrome = _value(summary, embedded, FLOOR_CHROME, FLOOR, "drawn_s")
+    rows = [("the floor's chart with the dashboard's chrome", chrome)]
+    rows += [(f"{page} page", _value(summary, embedded, APP, page, "drawn_s")) for page in pages]
+    return pd.DataFrame({
+        "what": [what for what, _ in rows],
+        "drawn (s)": [_cell(value, 2) for _, value in rows],
+        "vs floor": [_cell(value / floor, 2) for _, value in rows],
+        "vs floor with chrome": [_cell(value / chrome, 2) for _, value in rows],
+        "over floor with chrome (s)": [_cell(value - chrome, 2) for _, value in rows],
+    })
 
 
 def _cell(value: float, digits: int) -> str:

@@ -26,12 +26,13 @@ from pathlib import Path
 
 from bench import datasets, report
 from bench.browser import Session, measure_rss
-from bench.report import APP, BASELINE, FLOOR, MAP_PAGE
+from bench.report import APP, BASELINE, FLOOR, FLOOR_CHROME, MAP_PAGE
 from tests.e2e.harness import ROOT, launch_chromium, streamlit_server
 
 DEFAULT_PAGES = ["overview", "map", "gaps", "investment", "centres", "directory", "present", "import", "about"]
 BASELINE_SCRIPT = ROOT / "bench" / "baseline" / "app.py"
 FLOOR_SCRIPT = ROOT / "bench" / "floor" / "app.py"
+FLOOR_CHROME_SCRIPT = ROOT / "bench" / "floor_chrome" / "app.py"
 FILTER_LABEL, FILTER_OPTION = "Region (ITL1)", "Wales"
 
 
@@ -78,7 +79,7 @@ def time_pages(rec, browser, size, app, url, pages, repeat, timeout_ms):
                                       lambda s: s.change_filter(FILTER_LABEL, FILTER_OPTION)))
 
 
-def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url):
+def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url, chrome_url):
     app_env, base_env = datasets.app_env(size, folder), datasets.baseline_env(folder)
     with streamlit_server("dashboard.py", env=app_env, startup_timeout_s=120) as (app_url, _), \
             streamlit_server(BASELINE_SCRIPT, env=base_env, startup_timeout_s=120) as (base_url, _):
@@ -93,6 +94,8 @@ def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url):
             for app, url in (order if repeat % 2 else order[::-1]):
                 time_pages(rec, browser, size, app, url, pages if app == APP else [MAP_PAGE], repeat, timeout_ms)
             rec.measure(size, FLOOR, FLOOR, "drawn_s", repeat, lambda: _open_and(browser, floor_url + "/", timeout_ms))
+            rec.measure(size, FLOOR_CHROME, FLOOR, "drawn_s", repeat,
+                        lambda: _open_and(browser, chrome_url + "/", timeout_ms))
     for repeat in range(1, repeats + 1):
         for app, script, env, path in ((APP, "dashboard.py", app_env, page_path(MAP_PAGE)),
                                        (BASELINE, BASELINE_SCRIPT, base_env, "/")):
@@ -156,7 +159,8 @@ def write_report(path: Path, records: list[dict], pages: list[str], sizes: list,
         "*RSS*: the server process's resident memory on a fresh server with 1, then 5 sessions open",
         "on the map page. The baseline (`bench/baseline/app.py`) is the obvious no-cache app: it",
         "reads the CSV on every rerun and plots every point; the floor (`bench/floor/app.py`) is one",
-        "tiny Plotly chart. Timings on a shared machine are noisy: compare ratios within one run.",
+        "tiny Plotly chart, measured bare and under the dashboard's chrome (below). Timings on a",
+        "shared machine are noisy: compare ratios within one run.",
         "",
         "## Results (medians)",
         "",
@@ -165,6 +169,14 @@ def write_report(path: Path, records: list[dict], pages: list[str], sizes: list,
         "## Targets (issue #10)",
         "",
         report.markdown_table(targets),
+        "",
+        "## The floor with the dashboard's chrome (not a target: where a page's time over the floor goes)",
+        "",
+        "The floor's tiny chart as the default page of `bench/floor_chrome/app.py`, under the dashboard's",
+        "own page set-up, navigation, sidebar filters and copy-link box (embedded data). Its ratio to the",
+        "bare floor is what every dashboard page pays before its own content.",
+        "",
+        report.markdown_table(report.chrome_breakdown(summary, pages)),
         "",
         "## First load after server start (not in the medians)",
         "",
@@ -205,10 +217,16 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            with streamlit_server(FLOOR_SCRIPT) as (floor_url, _):
+            with streamlit_server(FLOOR_SCRIPT) as (floor_url, _), \
+                    streamlit_server(FLOOR_CHROME_SCRIPT) as (chrome_url, _):
+                # Warm, like the apps: a first load after start (loading data, importing) is not
+                # what the medians compare.
+                for url in (floor_url, chrome_url):
+                    _open_and(browser, url + "/", timeout_ms)
                 for size in sizes:
                     try:
-                        run_size(rec, browser, size, folders[size], args.pages, args.repeats, timeout_ms, floor_url)
+                        run_size(rec, browser, size, folders[size], args.pages, args.repeats, timeout_ms, floor_url,
+                                 chrome_url)
                     except Exception:  # a server that will not start at one size must not lose the others
                         print(f"{datasets.size_label(size)}: aborted\n{traceback.format_exc()}", flush=True)
         finally:

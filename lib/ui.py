@@ -25,6 +25,39 @@ ERROR_PREFIX = "This page could not be shown"
 SHOW_DATA_ROWS = 1_000
 
 
+# ---------------------------------------------------------------- page set-up
+
+
+def configure_page() -> None:
+    """Title, icon and layout of every page (the first Streamlit call of the entry script)."""
+    st.set_page_config(
+        page_title="UK medicines manufacturing capability",
+        # A local file: named icons are fetched from a font CDN, which fails offline.
+        page_icon=str(config.PROJECT_ROOT / "assets" / "favicon.png"),
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+
+
+def navigation_pages() -> list[st.Page]:
+    """The dashboard's pages in sidebar order, the Overview first and default. Paths are absolute
+    so that bench/floor_chrome/app.py can show the same navigation from another folder."""
+    pages = config.PROJECT_ROOT / "app_pages"
+    return [
+        st.Page(pages / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page(pages / "map.py", title="Map", icon=":material/map:", url_path="map"),
+        st.Page(pages / "gaps.py", title="Capability gaps", icon=":material/grid_view:", url_path="gaps"),
+        st.Page(pages / "investment.py", title="Investment", icon=":material/payments:", url_path="investment"),
+        st.Page(pages / "centres.py", title="Centres of excellence", icon=":material/hub:", url_path="centres"),
+        st.Page(pages / "directory.py", title="Directory", icon=":material/search:", url_path="directory"),
+        st.Page(pages / "present.py", title="Present", icon=":material/slideshow:", url_path="present"),
+        st.Page(pages / "import_data.py", title="Bring your own data", icon=":material/upload_file:",
+                url_path="import"),
+        st.Page(pages / "about.py", title="About the data", icon=":material/info:", url_path="about"),
+    ]
+
+
 # ---------------------------------------------------------------- data
 
 

@@ -119,3 +119,17 @@ def test_soak_command_lines_are_bounded_in_sessions_and_time(tmp_path):
     for too_much in (["--sessions", "51"], ["--duration-s", "1801"], ["--sessions", "0"]):
         with pytest.raises(SystemExit):
             report.soak_arguments("soak", "map", 60.0, "per rerun", tmp_path, argv=too_much)
+
+
+def test_chrome_breakdown_splits_a_page_into_chrome_and_content():
+    records = [
+        rec("embedded", "floor", "floor", "drawn_s", 1, 2.0),
+        rec("embedded", report.FLOOR_CHROME, "floor", "drawn_s", 1, 2.4),
+        rec("embedded", "app", "gaps", "drawn_s", 1, 3.0),
+    ]
+    table = report.chrome_breakdown(report.summarise(records), ["gaps", "map"]).set_index("what")
+    assert table.loc["the floor's chart with the dashboard's chrome", "vs floor"] == "1.20"
+    assert table.loc["gaps page", "vs floor"] == "1.50"
+    assert table.loc["gaps page", "vs floor with chrome"] == "1.25"
+    assert table.loc["gaps page", "over floor with chrome (s)"] == "0.60"
+    assert table.loc["map page", "drawn (s)"] == "–"  # not measured: no number is made up

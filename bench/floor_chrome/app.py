@@ -1,0 +1,32 @@
+"""The floor with the dashboard's chrome: the floor's one tiny Plotly chart as the default page,
+under the dashboard's own page set-up, navigation, sidebar filters and copy-link box.
+
+Measured beside the bare floor (bench/floor/app.py), it splits a dashboard page's time over the
+floor into what every page pays for the shared chrome and what the page's own content adds.
+"""
+
+import sys
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for lib
+
+from lib import ui  # noqa: E402
+
+
+def tiny_chart() -> None:
+    st.title("Floor: one tiny Plotly chart")
+    st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])), key="floor")
+
+
+ui.configure_page()
+pages = ui.navigation_pages()
+# In the Overview's place, so the sidebar lists as many pages as the dashboard's.
+pages[0] = st.Page(tiny_chart, title="Floor", icon=":material/dashboard:", url_path="floor", default=True)
+page = st.navigation(pages)
+ui.data_banner()
+ui.sidebar_filters()
+page.run()
+ui.share_link(page)
