@@ -39,6 +39,5 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status == 200 else 1)"]
 
-CMD ["python", "-m", "streamlit", "run", "dashboard.py", \
-     "--server.address=0.0.0.0", "--server.port=8501", "--server.headless=true", \
-     "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"]
+# The README's launcher: the same settings (.streamlit/config.toml) as scripts/app.sh and the tests.
+CMD ["python", "-m", "lib.ui.launch", "--address", "0.0.0.0", "--port", "8501"]

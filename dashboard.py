@@ -1,6 +1,6 @@
 """UK medicines manufacturing capability: entry point.
 
-Run with ``streamlit run dashboard.py``. Sets up the page, the shared sidebar filters and the
+Run with ``bash scripts/app.sh`` (``python -m lib.ui.launch``). Sets up the page, the shared sidebar filters and the
 navigation; every page lives in ``app_pages/`` and every computation in ``lib/``.
 """
 
@@ -15,14 +15,14 @@ os.environ.setdefault("MIMALLOC_ARENA_EAGER_COMMIT", "0")
 
 import streamlit as st  # noqa: E402
 
-from lib import ui  # noqa: E402
+from lib.ui import shell, state
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-ui.configure_page()
-page = st.navigation(ui.navigation_pages())
-ui.data_banner()
-ui.sidebar_filters()
-ui.run_page_safely(page)
+shell.configure_page()
+page = st.navigation(shell.navigation_pages())
+shell.data_banner()
+state.sidebar_filters()
+shell.run_page_safely(page)
 # After the page: its own settings are in the URL by now, so the link carries them too.
-ui.share_link(page)
+shell.share_link(page)

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from lib import analysis, config, ui
+from lib import config
+from lib.analysis import key_figures
+from lib.ui import caching, widgets
 
 st.title("About the data")
 st.markdown((config.PROJECT_ROOT / "docs" / "about_data.md").read_text(encoding="utf-8"))
-data = ui.datasets()
+data = caching.datasets()
 st.subheader("Datasets loaded")
-st.dataframe(analysis.dataset_summary(data.frames), hide_index=True, width="stretch")
+st.dataframe(key_figures.dataset_summary(data.frames), hide_index=True, width="stretch")
 for error in data.errors.values():
-    ui.show_dataset_error(error)
+    widgets.show_dataset_error(error)

@@ -2,12 +2,14 @@
 
 import streamlit as st
 
-from lib import centre_figures, centres, ui
-from lib.text_tables import markdown_table
+from lib.analysis import centres
+from lib.figures import centre_figures
+from lib.figures.text_tables import markdown_table
+from lib.ui import caching, state, widgets
 
 st.title("Centres of excellence")
-frames = ui.require("centres", "mmip_proposals", "capabilities")
-names = ui.capability_names()
+frames = caching.require("centres", "mmip_proposals", "capabilities")
+names = caching.capability_names()
 tracker = centres.mmip_tracker(frames["mmip_proposals"], frames["centres"])
 coverage = centres.proposal_coverage(tracker)
 
@@ -23,17 +25,17 @@ st.caption("Source: MMIP, Manufacturing Vision for UK Pharma (2017), and the cit
            "not zero). A partial match covers part of what the proposal asked for.")
 
 st.subheader("Every other centre", anchor=False)
-facility_frame, _long = ui.facility_tables()
+facility_frame, _long = caching.facility_tables()
 others = centres.other_centre_facilities(facility_frame, frames["centres"])
-fig = centre_figures.centre_map(others, outlines=ui.region_outlines(), title=centres.centre_map_title(others))
+fig = centre_figures.centre_map(others, outlines=caching.region_outlines(), title=centres.centre_map_title(others))
 other_rows = centres.other_centres(frames["centres"])
-ui.chart(fig, key="centres-map", finding=centres.other_centres_finding(other_rows), height=560)
+widgets.chart(fig, key="centres-map", finding=centres.other_centres_finding(other_rows), height=560)
 st.markdown(markdown_table(centres.centre_table(other_rows, names).drop(columns="id")))
 
 st.subheader("Centre profile", anchor=False)
 ordered = centres.centre_table(frames["centres"], names)
 centre_names = dict(zip(ordered["id"], ordered["Centre"]))
-ui.url_choice("centre", list(centre_names), default=ordered["id"].iloc[0])
+state.url_choice("centre", list(centre_names), default=ordered["id"].iloc[0])
 chosen = st.selectbox("Centre", list(centre_names), format_func=centre_names.get, key="url_centre")
-ui.sync_query_params({"centre": chosen}, owned={"centre"})
-ui.profile(centres.centre_profile(frames["centres"], frames["mmip_proposals"], chosen, names))
+state.sync_query_params({"centre": chosen}, owned={"centre"})
+widgets.profile(centres.centre_profile(frames["centres"], frames["mmip_proposals"], chosen, names))

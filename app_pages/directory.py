@@ -2,15 +2,16 @@
 
 import streamlit as st
 
-from lib import directory, landscape, ui
+from lib.analysis import directory, landscape
+from lib.ui import caching, state, widgets
 
 st.title("Directory")
 st.markdown("Every manufacturing site and innovation centre in the data: search, filter, open a profile, "
             "download the list.")
 
-table, long = ui.directory_tables()
-names = ui.capability_names()
-filters = ui.current_filters()
+table, long = caching.directory_tables()
+names = caching.capability_names()
+filters = state.current_filters()
 
 search_column, modality_column, size_column = st.columns([2, 2, 2])
 search = search_column.text_input("Search name, company or town", key="dir_search", max_chars=100,
@@ -31,17 +32,17 @@ st.dataframe(directory.display_table(shown), hide_index=True, width="stretch", h
     "Name": st.column_config.TextColumn(width="medium"),
     "What it makes": st.column_config.TextColumn(width="medium"),
 })
-ui.download_buttons(lambda: directory.export_table(matches), "uk-medicines-manufacturing-directory",
+widgets.download_buttons(lambda: directory.export_table(matches), "uk-medicines-manufacturing-directory",
                     key="directory", deferred=True)
 
 st.subheader("Profile", anchor=False)
-all_names = ui.directory_names()
-ui.url_choice("site", all_names.index, default="")
+all_names = caching.directory_names()
+state.url_choice("site", all_names.index, default="")
 options = ["", *shown["facility_id"]]
 if st.session_state["url_site"] not in options:
     options.append(st.session_state["url_site"])
 chosen = st.selectbox("Open the profile of", options, key="url_site",
                       format_func=lambda fid: all_names.get(fid, "choose a facility from the list above"))
-ui.sync_query_params({"site": chosen} if chosen else {}, owned={"site"})
+state.sync_query_params({"site": chosen} if chosen else {}, owned={"site"})
 if chosen:
-    ui.profile(directory.facility_profile(table, chosen))
+    widgets.profile(directory.facility_profile(table, chosen))

@@ -3,20 +3,23 @@ centre would change."""
 
 import streamlit as st
 
-from lib import config, gap_figures, gaps, landscape, ui
-from lib.schemas import ITL1_CODES, ITL1_NAMES
+from lib import config
+from lib.analysis import gaps, landscape
+from lib.data.schemas import ITL1_CODES, ITL1_NAMES
+from lib.figures import gap_figures
+from lib.ui import caching, state, widgets
 
 TOP_N = 10
 
 st.title("Capability gaps")
-frames = ui.require("capabilities", "regions", "sites", "centres")
-filters = ui.current_filters()
-facilities = ui.facility_tables()[0]
-table = ui.gap_table(filters.kinds)
+frames = caching.require("capabilities", "regions", "sites", "centres")
+filters = state.current_filters()
+facilities = caching.facility_tables()[0]
+table = caching.gap_table(filters.kinds)
 params = gaps.GapParams()
-basis = gaps.reach_basis(ui.lad_centroids(), ui.region_centroids())
+basis = gaps.reach_basis(caching.lad_centroids(), caching.region_centroids())
 source = gap_figures.source_line(basis)
-names = ui.capability_names()
+names = caching.capability_names()
 
 st.markdown(
     "Where the UK lacks which medicines-manufacturing capability, region by region. Each region and "
@@ -51,7 +54,7 @@ views = dict(zip(VIEWS, st.tabs(VIEWS, key="gaps_view", bind="query-params")))
 with views["Gap scores"]:
     if views["Gap scores"].open and not shown.empty:
         st.subheader("Gap score by region and capability", anchor=False)
-        ui.chart(gap_figures.gap_heatmap(shown, source), key="gaps-heatmap",
+        widgets.chart(gap_figures.gap_heatmap(shown, source), key="gaps-heatmap",
                  finding=gap_figures.heatmap_finding(shown),
                  data=gaps.score_matrix(shown).round(2).reset_index())
 
@@ -62,7 +65,7 @@ with views["Largest gaps"]:
         if top.empty:
             st.info("No regional gap matches the filters (national gaps are in their own tab).")
         else:
-            ui.chart(gap_figures.top_gaps_figure(top, source), key="gaps-top",
+            widgets.chart(gap_figures.top_gaps_figure(top, source), key="gaps-top",
                      finding=f"The {len(top)} largest regional gaps; national gaps are in their own tab.")
             st.dataframe(gap_figures.readable_gaps(top), hide_index=True, width="stretch", key="gaps-top-table")
 
@@ -73,7 +76,7 @@ with views["National gaps"]:
         if national.empty:
             st.info("No capability is thin across the whole UK for the current filters.")
         else:
-            ui.chart(gap_figures.national_figure(national, params, len(ITL1_CODES), source), key="gaps-national",
+            widgets.chart(gap_figures.national_figure(national, params, len(ITL1_CODES), source), key="gaps-national",
                      finding=(f"A capability held in fewer than {params.national_min_regions} of the "
                               f"{len(ITL1_CODES)} regions is a national gap."),
                      data=national.drop(columns=["capability_id"]))
@@ -87,7 +90,7 @@ with views["Compare two regions"]:
                                    key="gaps_compare_b")
         comparison = gaps.compare_regions(by_capability, region_a, region_b)
         if not comparison.empty:
-            ui.chart(gap_figures.compare_figure(comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b], source),
+            widgets.chart(gap_figures.compare_figure(comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b], source),
                      key="gaps-compare", finding=gap_figures.compare_finding(
                          comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b]) + " Bars: gap score.",
                      data=comparison)
@@ -121,11 +124,11 @@ def what_if() -> None:
     if proposal is not None:
         if proposal.latitude is None:
             st.caption("This proposal has no stated place: it counts in its region but does not change distances.")
-        after = ui.gap_table(filters.kinds, proposal)
+        after = caching.gap_table(filters.kinds, proposal)
         delta = gaps.what_if_delta(by_capability, gaps.restrict(after, filters.capabilities, mmip_only=mmip_only))
         narrowed = gaps.narrowed_gaps(delta)
         label = proposal.label if mode == "My own proposal" else "This facility"
-        ui.chart(gap_figures.what_if_figure(narrowed, label, source), key="gaps-whatif",
+        widgets.chart(gap_figures.what_if_figure(narrowed, label, source), key="gaps-whatif",
                  finding=" ".join(filter(None, [
                      gap_figures.what_if_finding(narrowed),
                      gaps.widening_note(delta)])),

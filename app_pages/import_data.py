@@ -6,7 +6,11 @@ st.text, never as Markdown, so a crafted file cannot inject links or formatting.
 
 import streamlit as st
 
-from lib import config, export, geocode, ingest, ui
+from lib import config
+from lib.data import datasets, export
+from lib.geo import geocode
+from lib.ingest import pipeline
+from lib.ui import caching
 
 KIND_LABELS = {"sites": "Manufacturing sites", "centres": "Innovation centres", "investments": "Investments"}
 NOT_MAPPED = "(not in the file)"
@@ -14,8 +18,8 @@ NOT_MAPPED = "(not in the file)"
 st.title("Bring your own data")
 st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
-kind = st.radio("The file lists", ingest.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
-upload = st.file_uploader(f"Upload a file (CSV, Excel .xlsx or Parquet; up to {ingest.MAX_UPLOAD_MB} MB)",
+kind = st.radio("The file lists", pipeline.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
+upload = st.file_uploader(f"Upload a file (CSV, Excel .xlsx or Parquet; up to {pipeline.MAX_UPLOAD_MB} MB)",
                           type=["csv", "tsv", "txt", "xlsx", "parquet"], key="import_file")
 if upload is None:
     st.info("Choose a file to start. Nothing changes until you press “Use this data”.")
@@ -24,10 +28,10 @@ if upload is None:
 data = upload.getvalue()
 try:
     sheet = None
-    if ingest.file_type(data, upload.name) == "xlsx":
-        sheet = st.selectbox("Sheet", ingest.excel_sheets(data, upload.name), key="import_sheet")
-    table = ui.read_upload(data, upload.file_id, upload.name, sheet)
-except ingest.IngestError as error:
+    if pipeline.file_type(data, upload.name) == "xlsx":
+        sheet = st.selectbox("Sheet", pipeline.excel_sheets(data, upload.name), key="import_sheet")
+    table = caching.read_upload(data, upload.file_id, upload.name, sheet)
+except pipeline.IngestError as error:
     st.error("This file could not be read:")
     st.text(error.message)
     st.stop()
@@ -36,9 +40,9 @@ st.text(f"Read: {table.describe()}")
 with st.expander("First rows of the file", expanded=False):
     st.dataframe(table.frame.head(20), hide_index=True)
 
-detected = ingest.detect_format(table.frame.columns, kind)
-formats = list(ingest.FORMATS)
-fmt = st.selectbox("Format", formats, index=formats.index(detected), format_func=ingest.FORMATS.get,
+detected = pipeline.detect_format(table.frame.columns, kind)
+formats = list(pipeline.FORMATS)
+fmt = st.selectbox("Format", formats, index=formats.index(detected), format_func=pipeline.FORMATS.get,
                    key=f"import_format_{kind}_{detected}",
                    help="Recognised from the column names; change it if the guess is wrong.")
 
@@ -47,8 +51,8 @@ if fmt == "mapped":
     st.subheader("Match the columns")
     st.caption("Suggested from the column names. Columns marked * are required; the id, source and "
                "date are filled in when the file has none, and a postcode or district places a row.")
-    suggested = ingest.suggest_mapping(table.frame.columns, kind)
-    required = set(ingest.required_columns(kind))
+    suggested = pipeline.suggest_mapping(table.frame.columns, kind)
+    required = set(pipeline.required_columns(kind))
     options = [NOT_MAPPED, *table.frame.columns]
     mapping = {}
     grid = st.columns(3)
@@ -68,11 +72,11 @@ if st.button("Check the file", type="primary", key="import_check"):
     def show_progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{stage.capitalize()}…")
 
-    places = ingest.Places(client=geocode.PostcodeClient() if lookup_online else None,
-                           lad_centroids=ui.lad_centroids(), itl1=ui.boundaries().itl1,
+    places = pipeline.Places(client=geocode.PostcodeClient() if lookup_online else None,
+                           lad_centroids=caching.lad_centroids(), itl1=caching.boundary_layers().itl1,
                            use_postcodes=lookup_online)
-    st.session_state["import_result"] = (request, ingest.ingest(
-        table, kind, ui.require("capabilities")["capabilities"], fmt=fmt, mapping=mapping, places=places,
+    st.session_state["import_result"] = (request, pipeline.ingest(
+        table, kind, caching.require("capabilities")["capabilities"], fmt=fmt, mapping=mapping, places=places,
         progress=show_progress))
     bar.empty()
 
@@ -111,8 +115,8 @@ with st.expander("Accepted rows", expanded=False):
 
 if st.button(f"Use this data: {len(result.accepted):,} {KIND_LABELS[kind].lower()} in every page",
              key="import_use"):
-    st.session_state["user_datasets"] = ui.Datasets(
-        frames={**ui.embedded_datasets(str(config.data_dir())).frames, kind: result.accepted},
-        origin=f"your upload: {ingest.safe_label(upload.name)}",
+    st.session_state["user_datasets"] = datasets.Datasets(
+        frames={**caching.embedded_datasets(str(config.data_dir())).frames, kind: result.accepted},
+        origin=f"your upload: {pipeline.safe_label(upload.name)}",
     )
     st.rerun()  # so that the banner ("your data", with its way back) shows at once

@@ -3,14 +3,17 @@ capability, and how the traced awards compare with headline programme totals."""
 
 import streamlit as st
 
-from lib import config, gaps, investment, region_metrics, theme, ui
-from lib import investment_figures as figures
+from lib import config
+from lib.analysis import gaps, investment, region_metrics
+from lib.figures import investment_figures as figures
+from lib.figures import theme
+from lib.ui import caching, state, widgets
 
 st.title("Public investment")
-frames = ui.require("investments", "regions")
+frames = caching.require("investments", "regions")
 investments, regions = frames["investments"], frames["regions"]
-filters = ui.current_filters()
-names = ui.capability_names()
+filters = state.current_filters()
+names = caching.capability_names()
 
 # ---------------------------------------------------------------- year range (in the URL)
 bounds = investment.year_bounds(investments)
@@ -26,7 +29,7 @@ if bounds and bounds[0] < bounds[1]:
     # Imported data may have a different span: keep the stored range inside it.
     st.session_state["inv_years"] = (min(max(low, bounds[0]), bounds[1]), max(min(high, bounds[1]), bounds[0]))
     start, end = controls[0].slider("Year announced", bounds[0], bounds[1], key="inv_years")
-    ui.sync_query_params(investment.year_range_to_query((start, end), bounds), owned=set(investment.YEAR_QUERY_KEYS))
+    state.sync_query_params(investment.year_range_to_query((start, end), bounds), owned=set(investment.YEAR_QUERY_KEYS))
     years = investment.YearRange(start, end)
     for notice in st.session_state.pop("_inv_year_notices", []):
         st.warning(notice)
@@ -61,58 +64,58 @@ views = dict(zip(VIEWS, tabs))
 
 with views["Regions"]:
     if views["Regions"].open:
-        ui.chart(figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary),
+        widgets.chart(figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary),
                  data=totals)
 
 with views["Per head"]:
     if views["Per head"].open:
-        ui.chart(figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals),
+        widgets.chart(figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals),
                  data=totals)
-        metrics = region_metrics.region_metrics(ui.filtered_facilities(filters), awards, regions)
-        geojson = ui.region_geojson()
+        metrics = region_metrics.region_metrics(caching.filtered_facilities(filters), awards, regions)
+        geojson = caching.region_geojson()
         if geojson is None:
             st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")
-        ui.chart(figures.region_map(metrics, geojson, ui.region_centroids()), key="inv-map",
+        widgets.chart(figures.region_map(metrics, geojson, caching.region_centroids()), key="inv-map",
                  finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
                  data=region_metrics.metric_table(metrics))
 
 with views["Programmes and years"]:
     if views["Programmes and years"].open:
         programmes = investment.top_with_other(investment.by_programme(awards), "programme", 12, "{n} other programmes")
-        ui.chart(figures.programme_bars(programmes), key="inv-programme",
+        widgets.chart(figures.programme_bars(programmes), key="inv-programme",
                  finding="The largest programmes by traced money; the rest are summed in one grey bar "
                          "(the table lists every programme's records).",
                  data=investment.by_programme(awards))
         by_year = investment.by_year(awards)
         year_finding = figures.year_finding(by_year, summary)
-        ui.chart(figures.year_bars(by_year), key="inv-year", finding=year_finding, data=by_year)
-        ui.chart(figures.cumulative_line(by_year), key="inv-cumulative", finding=year_finding, data=by_year)
+        widgets.chart(figures.year_bars(by_year), key="inv-year", finding=year_finding, data=by_year)
+        widgets.chart(figures.cumulative_line(by_year), key="inv-cumulative", finding=year_finding, data=by_year)
 
 with views["Capabilities and flow"]:
     if views["Capabilities and flow"].open:
         split = investment.capability_split(awards, names)
         capabilities = investment.by_capability(split)
-        ui.chart(figures.capability_bars(capabilities), key="inv-capability",
+        widgets.chart(figures.capability_bars(capabilities), key="inv-capability",
                  finding=figures.capability_finding(capabilities), data=capabilities)
         links = investment.flow_links(split)
         if links.empty:
             st.info("No award with a stated amount matches the filters, so there is no flow to draw.")
         else:
-            ui.chart(figures.flow_sankey(links), key="inv-flow", finding=figures.flow_finding(links), data=links)
+            widgets.chart(figures.flow_sankey(links), key="inv-flow", finding=figures.flow_finding(links), data=links)
 
 with views["Against capability gaps"]:
     if views["Against capability gaps"].open:
-        scores = gaps.region_gap_scores(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities,
+        scores = gaps.region_gap_scores(gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities,
                                                       filters.regions))
         joined = investment.against_gaps(totals, scores)
-        ui.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)
+        widgets.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)
         st.caption("Gap score: see the Capability gaps page for its method. It is computed over the capabilities "
                    "selected in the sidebar (all when none is selected).")
 
 with views["Headline vs traced"]:
     if views["Headline vs traced"].open:
         comparison = investment.headline_vs_traced(investments)
-        ui.chart(figures.headline_bars(comparison), key="inv-headline",
+        widgets.chart(figures.headline_bars(comparison), key="inv-headline",
                  finding=figures.headline_finding(comparison), data=comparison)
         st.dataframe(comparison[["investment_id", "programme", "headline_gbp", "traced_gbp", "difference",
                                  "matched_by", "source_url"]],
@@ -131,4 +134,4 @@ with views["Records"]:
                      column_config={"source_url": st.column_config.LinkColumn("source"),
                                     "public £": st.column_config.NumberColumn(format="£%,.0f"),
                                     "private £": st.column_config.NumberColumn(format="£%,.0f")})
-        ui.download_buttons(records, "uk-medicines-manufacturing-public-investment", key="inv-records")
+        widgets.download_buttons(records, "uk-medicines-manufacturing-public-investment", key="inv-records")

@@ -2,20 +2,22 @@
 
 import streamlit as st
 
-from lib import map_figures, region_metrics, ui
-from lib.text_tables import markdown_table
+from lib.analysis import map_selection, region_metrics
+from lib.figures import map_figures
+from lib.figures.text_tables import markdown_table
+from lib.ui import caching, state, widgets
 
 st.title("Map of sites and centres")
-frames = ui.require("capabilities", "investments", "regions")
-filters = ui.current_filters()
-facilities = ui.filtered_facilities(filters)
+frames = caching.require("capabilities", "investments", "regions")
+filters = state.current_filters()
+facilities = caching.filtered_facilities(filters)
 st.markdown(map_figures.count_summary(facilities))
 
 # Settings start from the link (layer=, colour=, metric=, basemap=, site=) and are written back to it.
-ui.url_choice("layer", list(map_figures.LAYERS), map_figures.DEFAULT_LAYER)
-ui.url_choice("colour", list(map_figures.COLOUR_OPTIONS), map_figures.DEFAULT_COLOUR)
-ui.url_choice("metric", list(region_metrics.METRICS), region_metrics.DEFAULT_METRIC)
-ui.url_choice("basemap", list(map_figures.BASEMAPS), map_figures.DEFAULT_BASEMAP)
+state.url_choice("layer", list(map_figures.LAYERS), map_figures.DEFAULT_LAYER)
+state.url_choice("colour", list(map_figures.COLOUR_OPTIONS), map_figures.DEFAULT_COLOUR)
+state.url_choice("metric", list(region_metrics.METRICS), region_metrics.DEFAULT_METRIC)
+state.url_choice("basemap", list(map_figures.BASEMAPS), map_figures.DEFAULT_BASEMAP)
 st.session_state.setdefault("url_site", st.query_params.get("site", ""))
 
 # One map at a time: each map costs time to draw on a conference laptop, and one large map reads
@@ -37,26 +39,26 @@ if basemap != map_figures.DEFAULT_BASEMAP:
                "included, stays blank: switch back to the offline background.")
 
 if layer == "sites":
-    fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), colour_by=colour_by,
+    fig = map_figures.facility_map(facilities, outlines=caching.region_outlines(), colour_by=colour_by,
                                    capabilities=frames["capabilities"], basemap=basemap)
-    ui.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities),
-             data=lambda: map_figures.facility_map_table(facilities),
-             on_select=ui.remember_selected_points("facility-map", "url_site"))
+    widgets.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities),
+             data=lambda: map_selection.facility_map_table(facilities),
+             on_select=state.remember_selected_points("facility-map", "url_site"))
     st.caption(map_figures.facility_map_caption(facilities))
 else:
     # Regions are coloured by every filter except region, so the other regions stay clickable.
-    context = ui.filtered_facilities(filters.with_regions(())) if filters.regions else facilities
+    context = caching.filtered_facilities(filters.with_regions(())) if filters.regions else facilities
     metrics = region_metrics.region_metrics(context, frames["investments"], frames["regions"])
-    geojson = ui.region_geojson()
+    geojson = caching.region_geojson()
     if geojson is None:
         fig = map_figures.region_tile_grid(metrics, metric, selected=filters.regions)
     else:
         fig = map_figures.region_choropleth(metrics, metric, geojson, selected=filters.regions, basemap=basemap,
-                                            label_points=ui.region_centroids())
-    ui.chart(fig, key="region-map", finding=region_metrics.metric_finding(metrics, metric),
-             data=region_metrics.metric_table(metrics), on_select=ui.filter_regions_on_click("region-map"))
+                                            label_points=caching.region_centroids())
+    widgets.chart(fig, key="region-map", finding=region_metrics.metric_finding(metrics, metric),
+             data=region_metrics.metric_table(metrics), on_select=state.filter_regions_on_click("region-map"))
     if geojson is None:
-        st.info(f"Region boundaries are not available ({ui.boundaries().message}), so regions are drawn "
+        st.info(f"Region boundaries are not available ({caching.boundary_layers().message}), so regions are drawn "
                 "as a tile grid: one equal square per region.")
     st.caption("Click a region's dot to show only that region everywhere in the dashboard. Investment counts "
                "award-level public money with a stated amount; programme totals and UK-wide awards are "
@@ -66,24 +68,24 @@ else:
                   on_click=lambda: st.session_state.update(f_region=[]))
 
 picked_ids = [i for i in st.session_state["url_site"].split(",") if i]
-picked = map_figures.facilities_for_selection(facilities, picked_ids)
+picked = map_selection.facilities_for_selection(facilities, picked_ids)
 st.subheader("Selected on the map")
 if picked.empty:
     st.caption("Click a dot, or drag a box or lasso (toolbar above the map), to see the facilities here.")
 elif len(picked) == 1:
     with st.container(border=True):
-        st.markdown(map_figures.facility_details_markdown(picked.iloc[0], ui.capability_names()))
+        st.markdown(map_figures.facility_details_markdown(picked.iloc[0], caching.capability_names()))
 else:
-    listed = map_figures.selection_listed(picked)
+    listed = map_selection.selection_listed(picked)
     st.markdown(map_figures.selection_heading(len(picked), len(listed)))
     # Text, not a data grid: the grid's ~1 MB of JavaScript made the first redraw after a selection
     # ~0.3 s slower.
-    st.markdown(markdown_table(map_figures.selection_table(listed, ui.capability_names())))
+    st.markdown(markdown_table(map_figures.selection_table(listed, caching.capability_names())))
     if len(listed) < len(picked):
-        ui.download_buttons(lambda: map_figures.facility_table(picked), "facilities-selected-on-the-map",
+        widgets.download_buttons(lambda: map_selection.facility_table(picked), "facilities-selected-on-the-map",
                             key="map-picked")
 
-ui.sync_query_params(
+state.sync_query_params(
     {key: value for key, value, default in (
         ("layer", layer, map_figures.DEFAULT_LAYER),
         ("colour", colour_by, map_figures.DEFAULT_COLOUR),

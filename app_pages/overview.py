@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-from lib import analysis, gaps, map_figures, ui
-from lib.text_tables import markdown_table
+from lib.analysis import gaps, key_figures
+from lib.figures import map_figures
+from lib.figures.text_tables import markdown_table
+from lib.ui import caching, state, widgets
 
 TOP_N = 5
 
 st.title("UK medicines manufacturing capability")
 st.markdown("Where the UK can make medicines, where capability is missing, and where public money has gone.")
 
-frames = ui.require("sites", "centres", "investments", "regions", "capabilities")
-filters = ui.current_filters()
-facilities = ui.filtered_facilities(filters)
-headline = analysis.headline_figures(facilities, frames["investments"], filters)
+frames = caching.require("sites", "centres", "investments", "regions", "capabilities")
+filters = state.current_filters()
+facilities = caching.filtered_facilities(filters)
+headline = key_figures.headline_figures(facilities, frames["investments"], filters)
 
 cols = st.columns(4)
 cols[0].metric("Manufacturing sites", f"{headline['sites']:,}")
@@ -24,23 +26,23 @@ st.caption(headline["as_of_note"] + " Source: project dataset of public, cited p
 
 map_column, lists_column = st.columns([3, 2], gap="large")
 with map_column:
-    fig = map_figures.facility_map(facilities, outlines=ui.region_outlines(), capabilities=frames["capabilities"])
-    ui.chart(fig, key="overview-map", finding=map_figures.facility_map_finding(facilities), height=520)
+    fig = map_figures.facility_map(facilities, outlines=caching.region_outlines(), capabilities=frames["capabilities"])
+    widgets.chart(fig, key="overview-map", finding=map_figures.facility_map_finding(facilities), height=520)
     st.page_link("app_pages/map.py", label="Explore the map", icon=":material/map:")
 
 with lists_column:
     st.subheader("Largest capability gap in each of the worst-served regions", anchor=False)
-    top_gaps = gaps.top_gaps(gaps.restrict(ui.gap_table(filters.kinds), filters.capabilities, filters.regions),
+    top_gaps = gaps.top_gaps(gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities, filters.regions),
                              TOP_N, one_per_region=True)
     # Markdown tables: five rows read better on a projector as text that wraps than in a grid, and
-    # the page then needs no table code in the browser (see lib/text_tables.py).
+    # the page then needs no table code in the browser (see lib/figures/text_tables.py).
     st.markdown(markdown_table(top_gaps[["rank", "region", "capability", "gap_level", "count"]]
                                .rename(columns={"gap_level": "gap", "count": "operational facilities"})))
     st.page_link("app_pages/gaps.py", label="All capability gaps", icon=":material/grid_view:")
 
     st.subheader("Most public money (traced awards)", anchor=False)
-    by_region = analysis.investment_by_region(frames["investments"], frames["regions"])
-    st.markdown(markdown_table(analysis.top_funded_regions(by_region, TOP_N, filters.regions)))
+    by_region = key_figures.investment_by_region(frames["investments"], frames["regions"])
+    st.markdown(markdown_table(key_figures.top_funded_regions(by_region, TOP_N, filters.regions)))
     st.caption("Awards with a stated amount placed in one region; UK-wide awards and programme budgets "
                "are not counted in any region.")
     st.page_link("app_pages/investment.py", label="All public investment", icon=":material/payments:")

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from lib import briefing, config, export, slides, static_images, story, ui
+from lib import config
+from lib.data import export
+from lib.present import briefing, slides, static_images, story
+from lib.ui import caching, shell, state, widgets
 
 KEYBOARD_JS = (config.PROJECT_ROOT / "assets" / "present_keys.html").read_text(encoding="utf-8")
 st.html(config.PROJECT_ROOT / "assets" / "present.css")
@@ -14,7 +17,7 @@ def load_uploaded_story() -> None:
         return
     try:
         st.session_state["present_story"] = story.from_json(
-            upload.getvalue(), capability_ids=list(ui.capability_names()), source=upload.name)
+            upload.getvalue(), capability_ids=list(caching.capability_names()), source=upload.name)
         st.session_state["present_slide"] = 0
         st.session_state["present_message"] = ("success", f"Loaded the story in {upload.name}.")
     except story.StoryError as error:
@@ -25,13 +28,13 @@ def step(by: int, shown: story.Story) -> None:
     st.session_state["present_slide"] = story.clamp_index(st.session_state.get("present_slide", 0) + by, shown)
 
 
-current = st.session_state.get("present_story") or ui.default_story()
+current = st.session_state.get("present_story") or caching.default_story()
 if "present_slide" not in st.session_state:
     st.session_state["present_slide"] = story.index_from_url(st.query_params.get("slide"), current)
 index = story.clamp_index(st.session_state["present_slide"], current)
-ui.sync_query_params({"slide": story.url_value(index)}, owned={"slide"})
+state.sync_query_params({"slide": story.url_value(index)}, owned={"slide"})
 
-data = ui.slide_data()
+data = caching.slide_data()
 spec = current.slides[index]
 rendered = slides.render(data, spec)
 
@@ -41,7 +44,7 @@ if rendered.numbers:
         column.metric(label, value)
     st.markdown(rendered.finding)
 elif rendered.figure is not None:
-    ui.chart(rendered.figure, key=f"present-{index}", finding=rendered.finding, data=rendered.table)
+    widgets.chart(rendered.figure, key=f"present-{index}", finding=rendered.finding, data=rendered.table)
 if rendered.note:
     st.caption(rendered.note)
 
@@ -60,7 +63,7 @@ with st.expander("Story, link and briefing pack"):
         getattr(st, message[0])(message[1])
     st.markdown(f"**{current.title}** — " + "; ".join(
         f"{i + 1}. {slides.VIEW_LABELS[s.view]}" for i, s in enumerate(current.slides)))
-    ui.share_link("present", container=st)
+    shell.share_link("present", container=st)
     left, right = st.columns(2)
     left.download_button("Download this story (JSON)", story.to_json(current),
                          file_name=f"{export.slug(current.title)}.json", mime="application/json",

@@ -1,4 +1,4 @@
-"""Benchmark datasets: synthetic Parquet for the dashboard (via lib.synthetic) and CSV for the baseline.
+"""Benchmark datasets: synthetic Parquet for the dashboard (via lib.data.synthetic) and CSV for the baseline.
 
 Each size gets a folder ``<root>/sites-<N>/`` that is both an ``MMIP_DATA_DIR`` (six Parquet files)
 and a ``BENCH_DATA_DIR`` for the naive baseline (``sites.csv``, ``regions.csv``). The embedded

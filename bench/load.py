@@ -23,8 +23,13 @@ import time
 from bench import report
 from bench.browser import VIEWPORT, rss_mib
 from bench.run import page_path
-from lib.schemas import ITL1_NAMES
-from tests.e2e.harness import ROOT, WAIT_FOR_CHARTS_JS, launch_chromium, streamlit_server
+from lib.data.schemas import ITL1_NAMES
+from tests.e2e.harness import (
+    ROOT,
+    WAIT_FOR_CHARTS_JS,
+    launch_chromium,
+    streamlit_server,
+)
 
 ERROR_TEXT = "This page could not be shown"
 SCRIPT_FINISHED_JS = ("(document.querySelector('[data-testid=\"stApp\"]')"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Run the whole test suite (unit, AppTest and browser end-to-end tests) from a fresh machine.
+# Run the whole test suite (ruff lint and format, unit, AppTest and browser end-to-end tests) from a
+# fresh machine.
 # Browser tests drive Debian's Chromium (/usr/bin/chromium); it is installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh requirements-dev.txt
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
     echo "test: installing Debian's chromium for the browser tests"
@@ -16,4 +17,7 @@ fi
 export MMIP_BOUNDARIES_DIR="${MMIP_BOUNDARIES_DIR:-$(cd .. && pwd)/shared/data/boundaries}"
 export MMIP_OFFLINE="${MMIP_OFFLINE:-1}"
 export MMIP_CACHE_DIR="${MMIP_CACHE_DIR:-$(mktemp -d)}"
+# Lint and format first: a failure here names the file and line, and costs seconds, not minutes.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 exec .venv/bin/python -m pytest "$@"

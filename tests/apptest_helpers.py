@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from lib.ui import ERROR_PREFIX
+from lib.ui.shell import ERROR_PREFIX
 
 DASHBOARD = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -32,7 +32,7 @@ def assert_healthy(at: AppTest) -> None:
 
 
 def markdown_tables(at: AppTest) -> list[pd.DataFrame]:
-    """The Markdown tables on the page (lib.text_tables), read back as frames of cell text."""
+    """The Markdown tables on the page (lib.figures.text_tables), read back as frames of cell text."""
     tables = []
     for block in at.markdown:
         lines = [line for line in block.value.splitlines() if line.startswith("| ")]

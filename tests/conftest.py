@@ -22,9 +22,8 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def embedded():
     """The embedded datasets as the app loads them (validated)."""
-    from lib.ui import load_datasets_uncached
-
     from lib import config
+    from lib.data.datasets import load_datasets_uncached
 
     data = load_datasets_uncached(config.data_dir())
     assert not data.errors, {name: error.message for name, error in data.errors.items()}
@@ -33,9 +32,9 @@ def embedded():
 
 @pytest.fixture(scope="session")
 def itl1():
-    from lib import geo
+    from lib.geo import boundaries
 
-    shapes, message = geo.load_itl1_boundaries(allow_download=False)
+    shapes, message = boundaries.load_itl1_boundaries(allow_download=False)
     if shapes is None:
         pytest.skip(f"ONS boundaries not available: {message}")
     return shapes
@@ -44,7 +43,7 @@ def itl1():
 @pytest.fixture(scope="session")
 def facility_frame(embedded):
     """Sites and centres of the embedded data as one facilities table."""
-    from lib import landscape
+    from lib.analysis import landscape
 
     return landscape.facilities(embedded["sites"], embedded["centres"])
 
@@ -52,7 +51,7 @@ def facility_frame(embedded):
 @pytest.fixture(scope="session")
 def metrics(facility_frame, embedded):
     """Per-region metrics of the embedded data (the map's choropleth values)."""
-    from lib import region_metrics
+    from lib.analysis import region_metrics
 
     return region_metrics.region_metrics(facility_frame, embedded["investments"], embedded["regions"])
 
@@ -60,10 +59,11 @@ def metrics(facility_frame, embedded):
 @pytest.fixture(scope="session")
 def places():
     """Offline placing for imports: LAD centroids and ITL1 polygons from the ONS files."""
-    from lib import geo, ingest
+    from lib.geo import boundaries
+    from lib.ingest import pipeline
 
-    itl1, _ = geo.load_itl1_boundaries(allow_download=False)
-    lad, _ = geo.load_lad_boundaries(allow_download=False)
+    itl1, _ = boundaries.load_itl1_boundaries(allow_download=False)
+    lad, _ = boundaries.load_lad_boundaries(allow_download=False)
     if itl1 is None or lad is None:
         pytest.skip("ONS boundaries not available")
-    return ingest.Places(lad_centroids=geo.lad_centroids(lad, itl1), itl1=itl1, use_postcodes=False)
+    return pipeline.Places(lad_centroids=boundaries.lad_centroids(lad, itl1), itl1=itl1, use_postcodes=False)

@@ -9,7 +9,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from lib import briefing, slides, static_images, story
+from lib.present import briefing, slides, static_images, story
 
 
 @pytest.fixture(scope="module")

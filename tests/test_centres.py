@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import centre_figures, centres, landscape, theme
+from lib.analysis import centres, landscape
+from lib.figures import centre_figures, theme
 from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
 
 NAMES = {"rna": "RNA medicines", "advanced_therapy": "Advanced therapy production"}

@@ -11,17 +11,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from lib import build_data, config
-from lib.data import (DatasetError, coerce_frame, list_cells, load_dataset, read_source_csv, release_unused_memory,
-                      split_list, write_parquet)
+from lib import config
+from lib.data import build
+from lib.data.loading import (
+    DatasetError,
+    coerce_frame,
+    list_cells,
+    load_dataset,
+    read_source_csv,
+    release_unused_memory,
+    split_list,
+    write_parquet,
+)
 
 
 def test_committed_parquet_equals_fresh_build(tmp_path):
-    assert build_data.main(["--out", str(tmp_path)]) == 0
+    assert build.main(["--out", str(tmp_path)]) == 0
     for name in config.DATASETS:
         fresh = pq.read_table(tmp_path / f"{name}.parquet")
         committed = pq.read_table(config.DEFAULT_DATA_DIR / f"{name}.parquet")
-        assert committed.equals(fresh), f"{name}.parquet is stale: run python -m lib.build_data"
+        assert committed.equals(fresh), f"{name}.parquet is stale: run python -m lib.data.build"
 
 
 def test_every_dataset_loads_and_validates(embedded):
@@ -54,7 +63,7 @@ def test_wrong_schema_names_row_and_column(tmp_path):
     problems = info.value.problems
     found = set(zip(problems["row"].astype(int), problems["column"]))
     assert (5, "latitude") in found and (8, "status") in found
-    assert "sites.parquet" == info.value.file
+    assert info.value.file == "sites.parquet"
     assert "row 5, column 'latitude'" in info.value.message
 
 
@@ -114,7 +123,7 @@ def test_build_refuses_bad_sources(tmp_path, capsys):
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[0, "public_gbp"] = "-5"
     frame.to_csv(path, index=False)
-    assert build_data.main(["--source", str(tmp_path / "source"), "--out", str(tmp_path / "out")]) == 1
+    assert build.main(["--source", str(tmp_path / "source"), "--out", str(tmp_path / "out")]) == 1
     err = capsys.readouterr().err
     assert "investments.csv" in err and "public_gbp" in err and "must not be negative" in err
     assert not (tmp_path / "out").exists()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lib import analysis, centres, geo
-from lib.schemas import ITL1_CODES, UK_LAT, UK_LON, YEAR_RANGE
+from lib.analysis import centres, key_figures
+from lib.data.schemas import ITL1_CODES, UK_LAT, UK_LON, YEAR_RANGE
+from lib.geo import boundaries
 
 ID_COLUMNS = {"sites": "site_id", "centres": "centre_id", "investments": "investment_id",
               "capabilities": "capability_id", "regions": "itl1_code", "mmip_proposals": "proposal_id"}
@@ -54,7 +55,7 @@ def test_coordinates_inside_the_uk(embedded, name):
 @pytest.mark.parametrize("name", ["sites", "centres"])
 def test_points_fall_in_their_stated_region(embedded, itl1, name):
     frame = embedded[name].dropna(subset=["latitude", "itl1_code"])
-    found = geo.region_of_points(frame, itl1)
+    found = boundaries.region_of_points(frame, itl1)
     wrong = frame.loc[found != frame["itl1_code"], ID_COLUMNS[name]]
     detail = dict(zip(wrong, found[wrong.index].fillna("outside every region")))
     assert wrong.empty, f"point not in stated ITL1 region: {detail}"
@@ -73,7 +74,7 @@ def test_amounts_non_negative_and_years_plausible(embedded):
 def test_programme_totals_are_excluded_from_regional_sums(embedded):
     inv = embedded["investments"]
     assert (inv["record_type"] == "programme_total").any(), "the data should keep headline programme totals"
-    by_region = analysis.investment_by_region(inv, embedded["regions"])
+    by_region = key_figures.investment_by_region(inv, embedded["regions"])
     expected = inv.loc[(inv["record_type"] == "award") & (inv["itl1_code"] != "UK"), "public_gbp"].sum()
     assert by_region["public_gbp"].sum() == pytest.approx(expected)
     totals = inv.loc[inv["record_type"] == "programme_total", "public_gbp"].sum()

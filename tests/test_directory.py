@@ -8,9 +8,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from lib import directory, export, landscape, text_tables
-from lib.directory import DirectoryQuery
-from lib.landscape import Filters
+from lib.analysis import directory, landscape
+from lib.analysis.directory import DirectoryQuery
+from lib.analysis.landscape import Filters
+from lib.data import export
+from lib.figures import text_tables
 from tests.apptest_helpers import assert_healthy, open_page
 
 NAMES = {"biologics": "Biologics", "small_molecule": "Small molecule processing", "rna": "RNA medicines"}

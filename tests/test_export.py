@@ -7,7 +7,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from lib import export
+from lib.data import export
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+44 20 7946 0000", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd"]
 

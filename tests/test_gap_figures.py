@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lib import gap_figures, gaps, theme
+from lib.analysis import gaps
+from lib.figures import gap_figures, theme
 from tests.test_gaps import long_table, table
 
 SOURCE = gap_figures.source_line(gaps.REACH_FROM_LADS)

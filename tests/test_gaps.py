@@ -1,4 +1,4 @@
-"""Capability gaps (lib.gaps): every metric on a hand-made landscape with known answers.
+"""Capability gaps (lib.analysis.gaps): every metric on a hand-made landscape with known answers.
 
 The landscape: three regions (populations 1m, 8m, 1m), three capabilities, facilities on the
 equator so that distances are whole degrees (1 degree = 111.195 km on the mean Earth radius):
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import gaps
+from lib.analysis import gaps
 
 KM_PER_DEGREE = 111.19508  # 6371.0088 km x pi / 180
 
@@ -370,15 +370,16 @@ def frame_with(at, column: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def embedded_gaps(embedded):
     """The gap table the page should show: embedded data, reach from the shared ONS boundaries."""
-    from lib import geo, landscape
+    from lib.analysis import landscape
+    from lib.geo import boundaries
 
-    itl1, _ = geo.load_itl1_boundaries(allow_download=False)
-    lad, _ = geo.load_lad_boundaries(allow_download=False)
+    itl1, _ = boundaries.load_itl1_boundaries(allow_download=False)
+    lad, _ = boundaries.load_lad_boundaries(allow_download=False)
     if itl1 is None or lad is None:
         pytest.skip("ONS boundaries not available")
     long = landscape.facility_capabilities(landscape.facilities(embedded["sites"], embedded["centres"]))
     return gaps.gap_table(long, embedded["capabilities"], embedded["regions"],
-                          geo.lad_centroids(lad, itl1), geo.region_centroids(itl1))
+                          boundaries.lad_centroids(lad, itl1), boundaries.region_centroids(itl1))
 
 
 def test_page_shows_every_mmip_named_gap_with_its_numbers(embedded_gaps):
@@ -451,7 +452,7 @@ def test_what_if_own_proposal_fills_the_largest_gap(embedded_gaps):
 
 
 def test_what_if_from_the_data_copes_with_a_proposal_with_no_place(embedded):
-    from lib import landscape
+    from lib.analysis import landscape
 
     proposed = gaps.proposed_facilities(landscape.facilities(embedded["sites"], embedded["centres"]))
     at = run_page({"gaps_view": "What if a centre opened"})

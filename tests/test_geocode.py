@@ -11,8 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pandas as pd
 import pytest
 
-from lib import geocode, ingest
-from lib.data import load_dataset
+from lib.data.loading import load_dataset
+from lib.geo import geocode
+from lib.ingest import pipeline
 
 # Postcode -> (latitude, longitude, ITL3 code, district). Made-up answers in the service's shape.
 KNOWN = {
@@ -232,9 +233,9 @@ def test_an_import_geocodes_through_the_service(service, tmp_path, centroids):
     lad, itl1 = centroids
     client, _ = client_for(url, tmp_path)
     capabilities = load_dataset("capabilities")
-    data = (ingest.Path(__file__).parent / "fixtures" / "ingest" / "360giving_grants.csv").read_bytes()
-    result = ingest.ingest(ingest.read_table(data, "grants.csv"), "investments", capabilities,
-                           places=ingest.Places(client=client, lad_centroids=lad, itl1=itl1))
+    data = (pipeline.Path(__file__).parent / "fixtures" / "ingest" / "360giving_grants.csv").read_bytes()
+    result = pipeline.ingest(pipeline.read_table(data, "grants.csv"), "investments", capabilities,
+                           places=pipeline.Places(client=client, lad_centroids=lad, itl1=itl1))
     assert result.accepted.set_index("recipient")["itl1_code"].to_dict() == {
         "Example Pharma Ltd": "TLD",  # SK10 4TG via the service's ITL code
         "PackCo Ltd": "UK",  # no postcode: kept, in no region

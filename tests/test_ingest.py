@@ -12,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from lib import export, ingest
-from lib.data import load_dataset
+from lib.data import export
+from lib.data.loading import load_dataset
+from lib.ingest import pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 TODAY = pd.Timestamp("2025-01-31").date()
@@ -33,7 +34,7 @@ def capabilities():
 
 def run(data: bytes | str, kind: str, capabilities, file="upload.csv", places=None, **kwargs):
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return ingest.ingest(ingest.read_table(raw, file), kind, capabilities, places=places, today=TODAY, **kwargs)
+    return pipeline.ingest(pipeline.read_table(raw, file), kind, capabilities, places=places, today=TODAY, **kwargs)
 
 
 def reasons(result) -> list[str]:
@@ -43,15 +44,15 @@ def reasons(result) -> list[str]:
 # ---------------------------------------------------------------- the embedded data itself
 
 
-@pytest.mark.parametrize("kind", ingest.KINDS)
+@pytest.mark.parametrize("kind", pipeline.KINDS)
 def test_the_embedded_sources_import_unchanged(kind, capabilities, root, embedded):
     result = run((root / "data" / "source" / f"{kind}.csv").read_bytes(), kind, capabilities)
     assert result.format == "project"
     assert result.rejected.empty, result.rejected.head()
     expected = embedded[kind].reset_index(drop=True)
-    pd.testing.assert_frame_equal(result.accepted.drop(columns=list(ingest.LIST_COLUMNS[kind])),
-                                  expected.drop(columns=list(ingest.LIST_COLUMNS[kind])), check_dtype=False)
-    for column in ingest.LIST_COLUMNS[kind]:
+    pd.testing.assert_frame_equal(result.accepted.drop(columns=list(pipeline.LIST_COLUMNS[kind])),
+                                  expected.drop(columns=list(pipeline.LIST_COLUMNS[kind])), check_dtype=False)
+    for column in pipeline.LIST_COLUMNS[kind]:
         assert result.accepted[column].map(list).tolist() == expected[column].map(list).tolist()
 
 
@@ -62,10 +63,10 @@ def test_utf8_bom_and_windows_1252_are_read_with_pound_signs_and_accents(capabil
     text = f"{SITE_HEADER}\n{GOOD_SITE.replace('Example Ltd', 'Café Pharma £')}\n"
     for encoded, encoding in ((b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig"),
                               (text.encode("cp1252"), "cp1252")):
-        table = ingest.read_table(encoded, "sites.csv")
+        table = pipeline.read_table(encoded, "sites.csv")
         assert table.encoding == encoding
         assert list(table.frame.columns)[0] == "site_id"
-        result = ingest.ingest(table, "sites", capabilities, today=TODAY)
+        result = pipeline.ingest(table, "sites", capabilities, today=TODAY)
         assert result.summary() == "1 rows read, 1 accepted, 0 rejected"
         assert result.accepted.loc[0, "company"] == "Café Pharma £"
 
@@ -74,9 +75,9 @@ def test_utf8_bom_and_windows_1252_are_read_with_pound_signs_and_accents(capabil
 def test_semicolon_tab_and_pipe_delimiters(delimiter, name, capabilities):
     header = SITE_HEADER.replace(",", delimiter)
     row = GOOD_SITE.replace(",", delimiter)
-    table = ingest.read_table(f"{header}\n{row}\n".encode(), "sites.txt")
+    table = pipeline.read_table(f"{header}\n{row}\n".encode(), "sites.txt")
     assert f"delimiter {name}" in table.describe()
-    assert ingest.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
+    assert pipeline.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
 
 
 def test_money_written_the_way_people_write_it(capabilities):
@@ -106,10 +107,10 @@ def test_postcodes_in_any_case_and_spacing_give_the_outward_code(capabilities):
 
 def test_trailing_blank_rows_are_ignored_and_row_numbers_kept(capabilities):
     text = f"{SITE_HEADER}\n{GOOD_SITE}\n,,,,,,,,,,,,,,,,,\n\n,,,,,,,,,,,,,,,,,\n"
-    table = ingest.read_table(text.encode(), "sites.csv")
+    table = pipeline.read_table(text.encode(), "sites.csv")
     assert table.blank_rows == 3
     assert "3 blank row(s) ignored" in table.describe()
-    assert ingest.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
+    assert pipeline.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
 
 
 # ---------------------------------------------------------------- impossible: rejected with a reason
@@ -176,24 +177,24 @@ def test_rejected_report_is_formula_safe_when_downloaded(capabilities):
     (b"site_id\nS0001\n", "renamed.xlsx", "the file is named .xlsx but its content is not a xlsx file"),
 ])
 def test_unreadable_files_get_a_clear_message(data, file, message):
-    with pytest.raises(ingest.IngestError) as caught:
-        ingest.read_table(data, file)
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.read_table(data, file)
     assert caught.value.message == message
     assert caught.value.file == file
 
 
 def test_size_limit_matches_the_server_upload_limit(root):
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text())
-    assert config["server"]["maxUploadSize"] == ingest.MAX_UPLOAD_MB
-    with pytest.raises(ingest.IngestError) as caught:
-        ingest.read_table(b"x" * 2_000_000, "big.csv", max_bytes=1_048_576)
-    assert caught.value.message == "the file is 1.9 MB; the limit is 1 MB".replace("1 MB", f"{ingest.MAX_UPLOAD_MB} MB")
+    assert config["server"]["maxUploadSize"] == pipeline.MAX_UPLOAD_MB
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.read_table(b"x" * 2_000_000, "big.csv", max_bytes=1_048_576)
+    assert caught.value.message == "the file is 1.9 MB; the limit is 1 MB".replace("1 MB", f"{pipeline.MAX_UPLOAD_MB} MB")
 
 
 def test_row_limit_has_a_clear_message(monkeypatch):
-    monkeypatch.setattr(ingest, "MAX_ROWS", 3)
-    with pytest.raises(ingest.IngestError) as caught:
-        ingest.read_table(b"a\n1\n2\n3\n4\n", "rows.csv")
+    monkeypatch.setattr(pipeline, "MAX_ROWS", 3)
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.read_table(b"a\n1\n2\n3\n4\n", "rows.csv")
     assert caught.value.message == "the file has more than 3 rows; split it into smaller files"
 
 
@@ -207,17 +208,17 @@ def test_excel_sheet_is_chosen_by_name(capabilities, tmp_path):
         pd.DataFrame({"About": ["read me"]}).to_excel(writer, sheet_name="Notes", index=False)
         source.to_excel(writer, sheet_name="Sites", index=False)
     data = buffer.getvalue()
-    assert ingest.excel_sheets(data) == ["Notes", "Sites"]
-    table = ingest.read_table(data, "sites.xlsx", sheet="Sites")
-    assert ingest.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
-    with pytest.raises(ingest.IngestError) as caught:
-        ingest.read_table(data, "sites.xlsx", sheet="Nope")
+    assert pipeline.excel_sheets(data) == ["Notes", "Sites"]
+    table = pipeline.read_table(data, "sites.xlsx", sheet="Sites")
+    assert pipeline.ingest(table, "sites", capabilities).summary() == "1 rows read, 1 accepted, 0 rejected"
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.read_table(data, "sites.xlsx", sheet="Nope")
     assert caught.value.message == "there is no sheet named 'Nope'; sheets: Notes, Sites"
 
 
 def test_parquet_with_list_columns(capabilities, root, embedded):
     data = (root / "data" / "centres.parquet").read_bytes()
-    result = ingest.ingest(ingest.read_table(data, "centres.parquet"), "centres", capabilities)
+    result = pipeline.ingest(pipeline.read_table(data, "centres.parquet"), "centres", capabilities)
     assert result.summary() == f"{len(embedded['centres'])} rows read, {len(embedded['centres'])} accepted, 0 rejected"
     assert result.accepted["funders"].map(list).tolist() == embedded["centres"]["funders"].map(list).tolist()
 
@@ -227,9 +228,9 @@ def test_parquet_with_list_columns(capabilities, root, embedded):
 
 def test_innovate_uk_funded_projects(capabilities, places):
     data = (FIXTURES / "innovate_uk_funded_projects.csv").read_bytes()
-    table = ingest.read_table(data, "innovate_uk.csv")
-    assert ingest.detect_format(table.frame.columns, "investments") == "innovate_uk"
-    result = ingest.ingest(table, "investments", capabilities, places=places, today=TODAY)
+    table = pipeline.read_table(data, "innovate_uk.csv")
+    assert pipeline.detect_format(table.frame.columns, "investments") == "innovate_uk"
+    result = pipeline.ingest(table, "investments", capabilities, places=places, today=TODAY)
     assert result.summary() == "6 rows read, 3 accepted, 3 rejected"
     assert result.rejected[["row", "reason"]].values.tolist() == [
         [1, "duplicate id"],
@@ -245,7 +246,7 @@ def test_innovate_uk_funded_projects(capabilities, places):
     assert accepted["public_gbp"].tolist() == [480_000, 95_000, 1_200_000]
     assert accepted.loc["CellCo Ltd", "year"] == 2018  # "2018/19"
     assert set(accepted["record_type"]) == {"award"}
-    assert set(accepted["source_url"]) == {ingest.INNOVATE_UK_URL}
+    assert set(accepted["source_url"]) == {pipeline.INNOVATE_UK_URL}
 
 
 def test_innovate_uk_from_excel(capabilities, tmp_path):
@@ -253,16 +254,16 @@ def test_innovate_uk_from_excel(capabilities, tmp_path):
     frame = frame.rename(columns={"Award Offered (£)": "Grant Offered (£)"})  # the 2020 file's name
     buffer = io.BytesIO()
     frame.to_excel(buffer, sheet_name="Funded projects", index=False)
-    table = ingest.read_table(buffer.getvalue(), "projects.xlsx")
-    result = ingest.ingest(table, "investments", capabilities, today=TODAY)
+    table = pipeline.read_table(buffer.getvalue(), "projects.xlsx")
+    result = pipeline.ingest(table, "investments", capabilities, today=TODAY)
     assert result.format == "innovate_uk"
     assert result.summary() == "6 rows read, 3 accepted, 3 rejected"
 
 
 def test_360giving_flat_csv(capabilities):
-    table = ingest.read_table((FIXTURES / "360giving_grants.csv").read_bytes(), "grants.csv")
-    assert ingest.detect_format(table.frame.columns, "investments") == "360giving"
-    result = ingest.ingest(table, "investments", capabilities, places=ingest.Places(use_postcodes=False))
+    table = pipeline.read_table((FIXTURES / "360giving_grants.csv").read_bytes(), "grants.csv")
+    assert pipeline.detect_format(table.frame.columns, "investments") == "360giving"
+    result = pipeline.ingest(table, "investments", capabilities, places=pipeline.Places(use_postcodes=False))
     assert result.summary() == "4 rows read, 2 accepted, 2 rejected"
     assert result.rejected[["row", "column", "reason"]].values.tolist() == [
         [2, "Currency", "amount is not in pounds sterling (GBP); it is not converted"],
@@ -278,7 +279,7 @@ def test_360giving_flat_csv(capabilities):
 def test_mapping_suggestions_match_common_names():
     columns = ["Company Name", "Site", "City", "Post Code", "Local Authority", "Lat", "Lng",
                "Capability areas", "Status", "Type", "Employees", "Source", "Unrelated"]
-    mapping = ingest.suggest_mapping(columns, "sites")
+    mapping = pipeline.suggest_mapping(columns, "sites")
     assert {k: v for k, v in mapping.items() if v} == {
         "company": "Company Name", "site_name": "Site", "town": "City", "postcode": "Post Code",
         "district": "Local Authority", "latitude": "Lat", "longitude": "Lng", "capabilities": "Capability areas",
@@ -286,9 +287,9 @@ def test_mapping_suggestions_match_common_names():
 
 
 def test_a_register_extract_through_the_mapping_step(capabilities, places):
-    table = ingest.read_table((FIXTURES / "sites_register_extract.csv").read_bytes(), "register.csv")
-    assert ingest.detect_format(table.frame.columns, "sites") == "mapped"
-    result = ingest.ingest(table, "sites", capabilities, places=places, today=TODAY)
+    table = pipeline.read_table((FIXTURES / "sites_register_extract.csv").read_bytes(), "register.csv")
+    assert pipeline.detect_format(table.frame.columns, "sites") == "mapped"
+    result = pipeline.ingest(table, "sites", capabilities, places=places, today=TODAY)
     assert result.summary() == "3 rows read, 3 accepted, 0 rejected", result.rejected
     sites = result.accepted.set_index("company")
     assert sites.loc["Example Biologics Ltd", "itl1_code"] == "TLD"  # spatial join of the given point
@@ -321,14 +322,14 @@ def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, pl
 
 
 def test_command_line_writes_csv_and_reports(tmp_path, capsys):
-    code = ingest.main([str(FIXTURES / "360giving_grants.csv"), "--kind", "investments",
+    code = pipeline.main([str(FIXTURES / "360giving_grants.csv"), "--kind", "investments",
                         "--out", str(tmp_path), "--no-postcode-lookup"])
     captured = capsys.readouterr()
     assert code == 1  # some rows were rejected
     assert "4 rows read, 2 accepted, 2 rejected (format: 360Giving flat CSV)" in captured.out
     assert "validating  [" in captured.err  # the progress bar
     written = pd.read_csv(tmp_path / "investments.csv", dtype=str, keep_default_na=False)
-    assert list(written.columns) == list(ingest.schema_for("investments").columns)
+    assert list(written.columns) == list(pipeline.schema_for("investments").columns)
     assert written["public_gbp"].tolist() == ["250000", "75000"]
     assert len(pd.read_csv(tmp_path / "investments-rejected.csv")) == 2
 
@@ -336,12 +337,12 @@ def test_command_line_writes_csv_and_reports(tmp_path, capsys):
 def test_command_line_names_an_unreadable_file(tmp_path, capsys):
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not excel")
-    assert ingest.main([str(bad), "--kind", "sites", "--out", str(tmp_path / "out")]) == 2
+    assert pipeline.main([str(bad), "--kind", "sites", "--out", str(tmp_path / "out")]) == 2
     assert "bad.xlsx: the file is named .xlsx but its content is not a xlsx file" in capsys.readouterr().err
 
 
 def test_safe_label_strips_markdown():
-    assert ingest.safe_label("[click](javascript:x)__bold__.csv") == "-click--javascript-x---bold--.csv"
+    assert pipeline.safe_label("[click](javascript:x)__bold__.csv") == "-click--javascript-x---bold--.csv"
 
 
 # ---------------------------------------------------------------- the page

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import investment
-from lib.schemas import UK_WIDE
+from lib.analysis import investment
+from lib.data.schemas import UK_WIDE
 
 NAMES = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
 
@@ -237,7 +237,7 @@ def _metrics(at) -> dict[str, str]:
 
 
 def test_page_shows_traced_total_and_every_chart(embedded):
-    from lib import theme
+    from lib.figures import theme
     from tests.apptest_helpers import assert_healthy
 
     at = _page()
@@ -260,7 +260,7 @@ def test_page_shows_traced_total_and_every_chart(embedded):
 
 
 def test_page_follows_region_filter_and_year_range(embedded):
-    from lib import theme
+    from lib.figures import theme
     from tests.apptest_helpers import assert_healthy
 
     at = _page(state={"f_region": ["TLM"]})

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import map_figures, investment, region_metrics, theme
-from lib import investment_figures as figures
+from lib.analysis import investment, region_metrics
+from lib.figures import investment_figures as figures
+from lib.figures import theme
+from lib.geo import projection
 from tests.test_investment import NAMES, investments, regions  # noqa: F401 (fixtures)
 
 
@@ -70,7 +72,7 @@ def test_region_map_is_offline_choropleth_and_falls_back_to_tile_grid(awards, re
     per_head = dict(zip(labels.customdata[:, 0], labels.marker.color))
     assert per_head["TLC"] == pytest.approx(5.0) and per_head["TLM"] == pytest.approx(3.0)
     # With no label points given, each label sits in the middle of its region's outline.
-    assert labels.x[0] == pytest.approx(map_figures.to_plane([-1.5], [54.5])[0][0])
+    assert labels.x[0] == pytest.approx(projection.to_plane([-1.5], [54.5])[0][0])
     fallback = figures.region_map(metrics, None)
     assert fallback.data[0].type == "scatter" and "tile grid" in _source(fallback).lower()
 

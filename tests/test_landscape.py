@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import landscape
-from lib.landscape import Filters, filters_from_query, filters_to_query
+from lib.analysis import landscape
+from lib.analysis.landscape import Filters, filters_from_query, filters_to_query
 
 
 def _tiny():

@@ -7,8 +7,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from lib import analysis, geo, landscape, map_figures, text_tables, theme
-from lib.schemas import ITL1_CODES
+from lib.analysis import key_figures, landscape, map_selection
+from lib.data.schemas import ITL1_CODES
+from lib.figures import map_figures, text_tables, theme
+from lib.geo import boundaries, projection
+from lib.ui import caching
 
 
 def synthetic_facilities(n: int, seed: int = 0) -> pd.DataFrame:
@@ -50,7 +53,7 @@ def point_count(trace) -> int:
 
 
 def test_offline_by_default_in_british_national_grid_with_outlines(facility_frame, embedded, itl1):
-    fig = map_figures.facility_map(facility_frame, outlines=geo.outline_coordinates(itl1),
+    fig = map_figures.facility_map(facility_frame, outlines=boundaries.outline_coordinates(itl1),
                                    capabilities=embedded["capabilities"])
     # Never a tile style, never scattergeo (it fetches world outlines from a CDN).
     assert {t.type for t in fig.data} == {"scatter"}
@@ -60,10 +63,10 @@ def test_offline_by_default_in_british_national_grid_with_outlines(facility_fram
     x = np.asarray(outline.x, dtype=float)
     assert outline.mode == "lines" and np.isnan(x).any()  # breaks between rings stay breaks
     # Every outline point and facility lies inside the view of the UK.
-    lo, hi = map_figures.PLANE_X_RANGE
+    lo, hi = projection.PLANE_X_RANGE
     assert lo <= np.nanmin(x) and np.nanmax(x) <= hi
     for trace in point_traces(fig):
-        assert map_figures.PLANE_Y_RANGE[0] <= min(trace.y) and max(trace.y) <= map_figures.PLANE_Y_RANGE[1]
+        assert projection.PLANE_Y_RANGE[0] <= min(trace.y) and max(trace.y) <= projection.PLANE_Y_RANGE[1]
     assert fig.layout.uirevision  # zoom and pan survive reruns
     assert "Office for National Statistics" in theme.source_of(fig)
     # The axes are hidden, so the source line sits just under the map, not off the bottom.
@@ -73,7 +76,7 @@ def test_offline_by_default_in_british_national_grid_with_outlines(facility_fram
 
 def test_plane_coordinates_are_british_national_grid_metres():
     # Greenwich observatory: about 538,900 E, 177,100 N in British National Grid.
-    x, y = map_figures.to_plane([-0.0015, np.nan], [51.4778, np.nan])
+    x, y = projection.to_plane([-0.0015, np.nan], [51.4778, np.nan])
     assert x[0] == pytest.approx(538_900, abs=300) and y[0] == pytest.approx(177_100, abs=300)
     assert np.isnan(x[1]) and np.isnan(y[1])
 
@@ -155,10 +158,10 @@ def test_100k_points_are_counted_in_grid_squares():
 
 
 def test_below_the_threshold_every_point_is_drawn():
-    frame = synthetic_facilities(map_figures.AGGREGATE_ABOVE)
+    frame = synthetic_facilities(map_selection.AGGREGATE_ABOVE)
     fig = map_figures.facility_map(frame)
     coloured = [t for t in point_traces(fig) if t.marker.color != "white"]
-    assert sum(point_count(t) for t in coloured) == map_figures.AGGREGATE_ABOVE
+    assert sum(point_count(t) for t in coloured) == map_selection.AGGREGATE_ABOVE
     # Thousands of points go to WebGL; a few hundred stay SVG.
     assert any(t.type == "scattergl" for t in coloured) or all(point_count(t) <= map_figures.SVG_POINTS_MAX
                                                               for t in coloured)
@@ -168,7 +171,7 @@ def test_grid_cells_hand_computed():
     # Two points 1 km apart near York share a 10 km square; one in Edinburgh is on its own.
     frame = pd.DataFrame({"latitude": [53.960, 53.965, 55.953], "longitude": [-1.080, -1.080, -3.188],
                           "kind": ["site", "centre", "site"]})
-    cells = map_figures.grid_cells(frame)
+    cells = map_selection.grid_cells(frame)
     assert sorted(cells["facilities"].tolist()) == [1, 2]
     york = cells.loc[cells["facilities"] == 2].iloc[0]
     assert york["centres"] == 1
@@ -177,8 +180,8 @@ def test_grid_cells_hand_computed():
 
 def test_picking_a_grid_square_selects_its_facilities():
     frame = synthetic_facilities(6_000)
-    cell = map_figures.grid_cells(frame).sort_values("facilities").iloc[-1]
-    picked = map_figures.facilities_for_selection(frame, [cell["cell"]])
+    cell = map_selection.grid_cells(frame).sort_values("facilities").iloc[-1]
+    picked = map_selection.facilities_for_selection(frame, [cell["cell"]])
     assert len(picked) == cell["facilities"]
 
 
@@ -188,9 +191,9 @@ def test_picking_a_grid_square_selects_its_facilities():
 def test_selected_ids_from_a_streamlit_selection():
     points = [{"customdata": ["S0001", "x"]}, {"customdata": ["C001"]}, {"customdata": ["S0001"]},
               {"location": "TLM"}]
-    assert map_figures.selected_ids(points) == ["S0001", "C001", "TLM"]
-    assert map_figures.selected_regions(points) == ["TLM"]
-    assert map_figures.selected_ids([]) == []
+    assert map_selection.selected_ids(points) == ["S0001", "C001", "TLM"]
+    assert map_selection.selected_regions(points) == ["TLM"]
+    assert map_selection.selected_ids([]) == []
 
 
 def test_details_of_a_picked_facility_are_markdown_safe(facility_frame, embedded):
@@ -205,11 +208,11 @@ def test_details_of_a_picked_facility_are_markdown_safe(facility_frame, embedded
 
 
 def test_choropleth_values_equal_the_analysis_numbers(metrics, embedded, itl1):
-    geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
-    fig = map_figures.region_choropleth(metrics, "investment", geojson, label_points=geo.region_centroids(itl1))
+    geojson = boundaries.geojson_of(itl1, "itl1_code", simplify_m=500)
+    fig = map_figures.region_choropleth(metrics, "investment", geojson, label_points=boundaries.region_centroids(itl1))
     fills, labels = fig.data[:-1], fig.data[-1]
     assert [t.name for t in fills] == list(ITL1_CODES) and all(t.fill == "toself" for t in fills)
-    expected = analysis.investment_by_region(embedded["investments"], embedded["regions"]).set_index("itl1_code")
+    expected = key_figures.investment_by_region(embedded["investments"], embedded["regions"]).set_index("itl1_code")
     got = dict(zip(labels.customdata[:, 0], labels.marker.color))
     for code in ITL1_CODES:
         assert got[code] == pytest.approx(expected.loc[code, "public_gbp"] / 1e6)
@@ -225,14 +228,14 @@ def test_choropleth_values_equal_the_analysis_numbers(metrics, embedded, itl1):
 
 
 def test_choropleth_on_street_tiles_is_a_maplibre_choropleth(metrics, itl1):
-    geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
+    geojson = boundaries.geojson_of(itl1, "itl1_code", simplify_m=500)
     fig = map_figures.region_choropleth(metrics, "facilities", geojson, basemap="streets")
     assert fig.data[0].type == "choroplethmap" and fig.layout.map.style == "open-street-map"
     assert {f["id"] for f in geojson["features"]} == set(fig.data[0].locations)
 
 
 def test_selected_region_gets_a_thick_outline(metrics, itl1):
-    geojson = geo.geojson_of(itl1, "itl1_code", simplify_m=500)
+    geojson = boundaries.geojson_of(itl1, "itl1_code", simplify_m=500)
     fig = map_figures.region_choropleth(metrics, "facilities", geojson, selected=("TLM",))
     widths = {t.name: t.line.width for t in fig.data[:-1]}
     assert widths["TLM"] > widths["TLC"]
@@ -253,7 +256,7 @@ def test_tile_grid_is_twelve_labelled_squares_with_values(metrics):
 
 
 def test_facility_table_joins_capabilities(facility_frame):
-    table = map_figures.facility_table(facility_frame)
+    table = map_selection.facility_table(facility_frame)
     first = facility_frame.iloc[0]
     assert table.iloc[0]["capabilities"] == ", ".join(first["capabilities"])
     assert set(table["kind"]) == {"Manufacturing site", "Innovation centre"}
@@ -343,12 +346,12 @@ def test_a_link_with_several_sites_lists_them_as_text_with_capability_names(faci
 
 
 def test_without_boundaries_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
-    from lib import ui
+
     from tests.apptest_helpers import assert_healthy, open_page
 
     monkeypatch.setenv("MMIP_BOUNDARIES_DIR", str(tmp_path))
     monkeypatch.setenv("MMIP_CACHE_DIR", str(tmp_path))
-    for cached in (ui.boundaries, ui.region_geojson, ui.region_outlines):
+    for cached in (caching.boundary_layers, caching.region_geojson, caching.region_outlines):
         cached.clear()
     try:
         at = open_page("app_pages/map.py", query={"layer": "regions"})
@@ -356,7 +359,7 @@ def test_without_boundaries_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
         assert any("tile grid" in i.value for i in at.info)
     finally:
         monkeypatch.undo()
-        for cached in (ui.boundaries, ui.region_geojson, ui.region_outlines):
+        for cached in (caching.boundary_layers, caching.region_geojson, caching.region_outlines):
             cached.clear()
 
 
@@ -377,25 +380,25 @@ def test_precomputed_grid_coordinates_give_the_same_squares():
     squares and counts must be exactly those computed from latitude/longitude."""
     frame = synthetic_facilities(20_000, seed=3)
     frame.loc[frame.index[:5], "latitude"] = np.nan  # unplaced facilities are left out either way
-    fast = map_figures.grid_cells(map_figures.with_grid_coordinates(frame))
-    slow = map_figures.grid_cells(frame)
+    fast = map_selection.grid_cells(projection.with_grid_coordinates(frame))
+    slow = map_selection.grid_cells(frame)
     pd.testing.assert_frame_equal(fast, slow)
     assert fast["facilities"].sum() == 20_000 - 5
     assert "19,995 facilities" in map_figures.facility_map_caption(frame)
 
 
 def test_cached_projected_outlines_draw_where_fresh_ones_do(itl1):
-    outlines = geo.outline_coordinates(itl1)
+    outlines = boundaries.outline_coordinates(itl1)
     fresh = map_figures.outline_trace(outlines)
-    cached = map_figures.outline_trace(map_figures.plane_outlines(outlines))
+    cached = map_figures.outline_trace(projection.plane_outlines(outlines))
     np.testing.assert_allclose(np.asarray(cached.x, float), np.asarray(fresh.x, float), rtol=0, atol=0.1)
     np.testing.assert_allclose(np.asarray(cached.y, float), np.asarray(fresh.y, float), rtol=0, atol=0.1)
-    on_tiles = map_figures.outline_trace(map_figures.plane_outlines(outlines), basemap="streets")
+    on_tiles = map_figures.outline_trace(projection.plane_outlines(outlines), basemap="streets")
     assert on_tiles.type == "scattermap"  # street tiles still take longitude/latitude
 
 
 def test_nothing_picked_selects_nothing(facility_frame):
-    assert map_figures.facilities_for_selection(facility_frame, []).empty
+    assert map_selection.facilities_for_selection(facility_frame, []).empty
 
 
 def test_an_ons_geojson_in_british_national_grid_still_puts_regions_in_place(itl1, tmp_path):
@@ -406,7 +409,7 @@ def test_an_ons_geojson_in_british_national_grid_still_puts_regions_in_place(itl
     payload["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::27700"}}
     path = tmp_path / "itl1_in_metres.geojson"
     path.write_text(json.dumps(payload), encoding="utf-8")
-    again = geo.read_itl1(path)
+    again = boundaries.read_itl1(path)
     assert list(again["itl1_code"]) == list(itl1["itl1_code"])
     np.testing.assert_allclose(again.total_bounds, itl1.total_bounds, atol=1e-6)
 
@@ -414,7 +417,7 @@ def test_an_ons_geojson_in_british_national_grid_still_puts_regions_in_place(itl
 def test_a_damaged_boundary_file_gives_the_tile_grid_reason_not_an_error(tmp_path, monkeypatch):
     (tmp_path / "itl1_regions.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     monkeypatch.setenv("MMIP_BOUNDARIES_DIR", str(tmp_path))
-    shapes, message = geo.load_itl1_boundaries(allow_download=False)
+    shapes, message = boundaries.load_itl1_boundaries(allow_download=False)
     assert shapes is None
     assert "itl1_regions.geojson could not be read" in message
 
@@ -424,10 +427,10 @@ def test_a_large_selection_lists_the_first_by_name_and_offers_them_all(facility_
     table of thousands took seconds to draw) and the download carries every one."""
     from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
 
-    cell = map_figures.grid_cells(facility_frame).sort_values("facilities").iloc[-1]
-    in_cell = map_figures.facilities_for_selection(facility_frame, [cell["cell"]])
+    cell = map_selection.grid_cells(facility_frame).sort_values("facilities").iloc[-1]
+    in_cell = map_selection.facilities_for_selection(facility_frame, [cell["cell"]])
     assert len(in_cell) >= 3
-    monkeypatch.setattr(map_figures, "SELECTION_LIST_ROWS", 2)
+    monkeypatch.setattr(map_selection, "SELECTION_LIST_ROWS", 2)
     at = open_page("app_pages/map.py", query={"site": cell["cell"]})
     assert_healthy(at)
     assert any(f"**{len(in_cell):,}** facilities selected; the first 2 by name" in m.value for m in at.markdown)
@@ -440,6 +443,6 @@ def test_a_large_selection_lists_the_first_by_name_and_offers_them_all(facility_
 
 def test_a_small_selection_is_listed_whole():
     frame = synthetic_facilities(5)
-    assert map_figures.selection_listed(frame, limit=5) is frame
+    assert map_selection.selection_listed(frame, limit=5) is frame
     assert map_figures.selection_heading(5, 5) == "**5** facilities selected."
-    assert list(map_figures.selection_listed(frame, limit=2)["name"]) == sorted(frame["name"])[:2]
+    assert list(map_selection.selection_listed(frame, limit=2)["name"]) == sorted(frame["name"])[:2]

@@ -22,9 +22,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from lib import config, ui
-from lib.data import DatasetError, data_version, load_dataset
-from lib.ui import load_datasets_uncached
+from lib import config
+from lib.data.datasets import load_datasets_uncached
+from lib.data.loading import DatasetError, data_version, load_dataset
+from lib.ui import caching
 
 BUCKET = "mmip-test"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -222,14 +223,14 @@ def test_s3_without_credentials_says_so(s3_url, monkeypatch):
 def test_s3_version_changes_when_an_object_changes(s3_url, embedded):
     before = data_version(s3_url)
     assert data_version(s3_url) == before  # stable while nothing changes: no needless reloads
-    assert len(ui.embedded_datasets(s3_url).frames["sites"]) == len(embedded["sites"])
+    assert len(caching.embedded_datasets(s3_url).frames["sites"]) == len(embedded["sites"])
 
     fsspec.filesystem("s3").pipe_file(f"{s3_url}/sites.parquet", _truncated_sites())
     assert data_version(s3_url) != before
     # Until the next check the app keeps the data it has; after it, it loads the new object.
-    assert len(ui.embedded_datasets(s3_url).frames["sites"]) == len(embedded["sites"])
-    ui._data_version.clear()
-    assert len(ui.embedded_datasets(s3_url).frames["sites"]) == TRUNCATED_SITES
+    assert len(caching.embedded_datasets(s3_url).frames["sites"]) == len(embedded["sites"])
+    caching._data_version.clear()
+    assert len(caching.embedded_datasets(s3_url).frames["sites"]) == TRUNCATED_SITES
 
 
 def test_overview_page_renders_from_s3(s3_url, monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from lib import analysis
+from lib.analysis import key_figures
 from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
 
 
@@ -37,7 +37,7 @@ def test_overview_links_to_every_detail_page():
 
 def test_top_funded_regions_match_the_investment_analysis(embedded):
     at = open_page()
-    by_region = analysis.investment_by_region(embedded["investments"], embedded["regions"])
+    by_region = key_figures.investment_by_region(embedded["investments"], embedded["regions"])
     funded = next(t for t in markdown_tables(at) if "public money" in t.columns)
     assert funded["region"].tolist() == by_region.loc[by_region["public_gbp"] > 0, "name"].head(5).tolist()
     gaps = next(t for t in markdown_tables(at) if "gap" in t.columns)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import analysis, landscape, region_metrics
-from lib.schemas import ITL1_CODES
+from lib.analysis import key_figures, landscape, region_metrics
+from lib.data.schemas import ITL1_CODES
 
 
 def test_every_region_once_in_code_order(metrics):
@@ -14,7 +14,7 @@ def test_every_region_once_in_code_order(metrics):
 
 
 def test_investment_equals_the_analysis_module(metrics, embedded):
-    expected = analysis.investment_by_region(embedded["investments"], embedded["regions"]).set_index("itl1_code")
+    expected = key_figures.investment_by_region(embedded["investments"], embedded["regions"]).set_index("itl1_code")
     got = metrics.set_index("itl1_code")
     pd.testing.assert_series_equal(got["public_gbp"], expected.loc[got.index, "public_gbp"], check_names=False)
     pd.testing.assert_series_equal(got["gbp_per_head"], expected.loc[got.index, "gbp_per_head"], check_names=False)

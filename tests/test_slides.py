@@ -5,7 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lib import map_figures, landscape, slides, story, theme
+from lib.analysis import landscape
+from lib.figures import map_figures, theme
+from lib.geo import projection
+from lib.present import slides, story
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +56,9 @@ def test_map_slide_honours_filters_and_map_settings(data):
     rendered = slides.render(data, slide)
     layout = rendered.figure.layout
     # Centred on 56.5N 4W, and zoomed in: 1.6 zoom steps narrower than the whole-UK view.
-    x, y = map_figures.to_plane([-4.0], [56.5])
+    x, y = projection.to_plane([-4.0], [56.5])
     assert sum(layout.xaxis.range) / 2 == pytest.approx(x[0]) and sum(layout.yaxis.range) / 2 == pytest.approx(y[0])
-    whole_uk = map_figures.PLANE_Y_RANGE[1] - map_figures.PLANE_Y_RANGE[0]
+    whole_uk = projection.PLANE_Y_RANGE[1] - projection.PLANE_Y_RANGE[0]
     span = layout.yaxis.range[1] - layout.yaxis.range[0]
     assert span == pytest.approx(whole_uk * 2 ** (map_figures.UK_ZOOM - 6.0))
     assert set(rendered.table["region"]) == {"Scotland"}

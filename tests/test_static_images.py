@@ -5,7 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from lib import static_images, theme
+from lib.figures import theme
+from lib.present import static_images
+from lib.ui import widgets
 
 
 def _chart() -> go.Figure:
@@ -21,10 +23,10 @@ def test_svg_is_vector_and_carries_the_title_and_source():
 
 
 def test_without_a_browser_the_svg_download_says_why(monkeypatch, tmp_path):
-    from lib import ui
+
 
     monkeypatch.setenv("MMIP_CHROMIUM", str(tmp_path / "no-such-browser"))
-    svg = ui.chart_svg(_chart()).decode("utf-8")
+    svg = widgets.chart_svg(_chart()).decode("utf-8")
     assert svg.startswith("<svg") and "not installed here" in svg
 
 

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from lib import landscape, story
+from lib.analysis import landscape
+from lib.present import story
 
 
 def _minimal(**slide) -> dict:

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import synthetic
-from lib.ui import load_datasets_uncached
+from lib.data import synthetic
+from lib.data.datasets import load_datasets_uncached
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +36,10 @@ def test_every_synthetic_site_says_it_is_synthetic(written):
 
 
 def test_points_fall_inside_the_region_they_are_labelled_with(written, itl1):
-    from lib import geo
+    from lib.geo import boundaries
 
     sites = load_datasets_uncached(written).frames["sites"]
-    found = geo.region_of_points(sites, itl1)
+    found = boundaries.region_of_points(sites, itl1)
     assert (found == sites["itl1_code"]).all()
     assert sites["itl1_code"].nunique() == 12
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.text_tables import markdown_table
+from lib.figures.text_tables import markdown_table
 
 
 def _rows(markdown: str) -> list[str]:

@@ -18,6 +18,7 @@ from streamlit.proto.RootContainer_pb2 import RootContainer
 
 from bench import ws_load
 from bench.ws_load import MessageCache, ProtocolError, Tab
+from lib.ui import shell
 
 
 def run_coroutine(coroutine):
@@ -196,9 +197,9 @@ def test_exceptions_and_the_apps_error_message_count_as_errors():
 
 
 def test_error_text_is_the_apps_own():
-    from lib import ui
 
-    assert ws_load.ERROR_TEXT == ui.ERROR_PREFIX
+
+    assert ws_load.ERROR_TEXT == shell.ERROR_PREFIX
 
 
 # ---------------------------------------------------------------- what the tab sends back

@@ -11,9 +11,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from lib.ui import shell, state
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for lib
 
-from lib import ui  # noqa: E402
+
 
 
 def tiny_chart() -> None:
@@ -21,12 +23,12 @@ def tiny_chart() -> None:
     st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])), key="floor")
 
 
-ui.configure_page()
-pages = ui.navigation_pages()
+shell.configure_page()
+pages = shell.navigation_pages()
 # In the Overview's place, so the sidebar lists as many pages as the dashboard's.
 pages[0] = st.Page(tiny_chart, title="Floor", icon=":material/dashboard:", url_path="floor", default=True)
 page = st.navigation(pages)
-ui.data_banner()
-ui.sidebar_filters()
+shell.data_banner()
+state.sidebar_filters()
 page.run()
-ui.share_link(page)
+shell.share_link(page)

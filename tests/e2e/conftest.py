@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.harness import READY_TIMEOUT_MS, is_streamlit_path_probe, launch_chromium, streamlit_server
+from tests.e2e.harness import (
+    READY_TIMEOUT_MS,
+    is_streamlit_path_probe,
+    launch_chromium,
+    streamlit_server,
+)
 
 
 @pytest.fixture(scope="session")

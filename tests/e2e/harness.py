@@ -39,10 +39,9 @@ def streamlit_server(script: str | Path = "dashboard.py", env: dict[str, str] | 
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     full_env.setdefault("MMIP_OFFLINE", "1")
-    command = [sys.executable, "-m", "streamlit", "run", str(script),
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--server.headless", "true", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
+    # The README's launcher (lib/ui/launch.py), so tests and benchmarks measure what users get.
+    command = [sys.executable, "-m", "lib.ui.launch", "--script", str(script), "--port", str(port),
+               "--address", "127.0.0.1"]
     process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -10,9 +10,14 @@ import re
 import pandas as pd
 import pytest
 
-from lib.schemas import ITL1_NAMES
-from tests.e2e.harness import (READY_TIMEOUT_MS, download_by_clicking, finished_runs, wait_until_drawn,
-                               wait_until_drawn_after_run)
+from lib.data.schemas import ITL1_NAMES
+from tests.e2e.harness import (
+    READY_TIMEOUT_MS,
+    download_by_clicking,
+    finished_runs,
+    wait_until_drawn,
+    wait_until_drawn_after_run,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -4,6 +4,7 @@ and the buttons, reopen a copied link in a fresh context, and open every kind of
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ def _wait_for_slide(page, number: int) -> None:
 
 @pytest.fixture(scope="module")
 def default_story():
-    from lib import story
+    from lib.present import story
 
     return story.load()
 
@@ -107,6 +108,6 @@ def test_downloads_open(page, app_url):
     # Building the pack (charts drawn as images) takes seconds: a long first wait before a second click.
     deck = download_by_clicking(page, page.get_by_role("button", name="Download briefing pack (PPTX)"),
                                 first_wait_ms=60_000, timeout_ms=120_000)
-    slides = Presentation(io.BytesIO(open(deck.path(), "rb").read())).slides
+    slides = Presentation(io.BytesIO(Path(deck.path()).read_bytes())).slides
     assert len(slides) >= 7  # title, five story slides, sources
     assert page.external_requests == []

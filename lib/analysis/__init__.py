@@ -1,0 +1,1 @@
+"""Analysis: pure pandas over the datasets: the landscape, gaps, investment, centres, directory."""

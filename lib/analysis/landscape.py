@@ -1,0 +1,198 @@
+"""The landscape: sites and centres as one table of facilities, and the shared filters over it.
+
+Every page that maps, counts or lists facilities works on :func:`facilities`; the sidebar filters
+are a :class:`Filters` value that round-trips through URL query parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lib.data.schemas import CENTRE_STATUSES, ITL1_CODES, ITL1_NAMES, SITE_STATUSES
+
+SITE = "site"
+CENTRE = "centre"
+KIND_LABELS = {SITE: "Manufacturing site", CENTRE: "Innovation centre"}
+STATUSES = tuple(dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)))
+ACTIVE_STATUSES = ("operational",)
+
+FACILITY_COLUMNS = [
+    "facility_id", "kind", "name", "organisation", "town", "itl1_code", "region",
+    "latitude", "longitude", "location_precision", "capabilities", "status",
+    "employees", "subtype", "source_url", "as_of", "note",
+]
+
+
+def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
+    """Sites and centres in one frame with the columns of FACILITY_COLUMNS."""
+    site_rows = pd.DataFrame({
+        "facility_id": sites["site_id"],
+        "kind": SITE,
+        "name": sites["company"] + " – " + sites["site_name"],
+        "organisation": sites["company"],
+        "town": sites["town"],
+        "itl1_code": sites["itl1_code"],
+        "latitude": sites["latitude"],
+        "longitude": sites["longitude"],
+        "location_precision": sites["location_precision"],
+        "capabilities": sites["capabilities"],
+        "status": sites["status"],
+        "employees": sites["approx_employees"].astype("Int64"),
+        "subtype": sites["site_kind"],
+        "source_url": sites["source_url"],
+        "as_of": sites["as_of"],
+        "note": sites["note"],
+    })
+    centre_rows = pd.DataFrame({
+        "facility_id": centres["centre_id"],
+        "kind": CENTRE,
+        "name": centres["name"],
+        "organisation": centres["operator"],
+        "town": centres["town"],
+        "itl1_code": centres["itl1_code"],
+        "latitude": centres["latitude"],
+        "longitude": centres["longitude"],
+        "location_precision": centres["location_precision"],
+        "capabilities": centres["capabilities"],
+        "status": centres["status"],
+        "employees": pd.Series(pd.NA, index=centres.index, dtype="Int64"),
+        "subtype": centres["centre_type"],
+        "source_url": centres["source_url"],
+        "as_of": centres["as_of"],
+        "note": centres["note"],
+    })
+    frames = [f for f in (site_rows, centre_rows) if not f.empty]
+    combined = pd.concat(frames, ignore_index=True) if frames else site_rows
+    combined["region"] = combined["itl1_code"].map(ITL1_NAMES)
+    return combined[FACILITY_COLUMNS]
+
+
+LONG_TEXT_COLUMNS = ("facility_id", "kind", "itl1_code", "status")
+
+
+def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
+    """Long table: one row per (facility, capability), with the facility's region, kind and status.
+
+    Text columns are categoricals: each row holds small integer codes, not its own copy of every
+    string. The table has ~2.5 rows per facility and is kept for the life of the server; as plain
+    strings it took ~63 MiB at 100k sites."""
+    lists = pa.array(facility_frame["capabilities"].to_numpy(dtype=object), type=pa.list_(pa.string()),
+                     from_pandas=True)
+    items = pc.list_flatten(lists)
+    present = pc.is_valid(items)
+    rows = pc.list_parent_indices(lists).to_numpy()[present.to_numpy(zero_copy_only=False)]
+    capability = items.filter(present).dictionary_encode()
+    long = pd.DataFrame({
+        column: facility_frame[column].astype("category").array.take(rows) for column in LONG_TEXT_COLUMNS
+    })
+    long["latitude"] = facility_frame["latitude"].to_numpy()[rows]
+    long["longitude"] = facility_frame["longitude"].to_numpy()[rows]
+    long["capability_id"] = pd.Categorical.from_codes(capability.indices.to_numpy(),
+                                                      categories=pd.Index(capability.dictionary.to_pylist()))
+    return long
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The shared sidebar filters. Empty tuples mean "no restriction"."""
+
+    capabilities: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    search: str = ""
+
+    def is_empty(self) -> bool:
+        return self == Filters()
+
+    def with_regions(self, regions) -> Filters:
+        return replace(self, regions=tuple(regions))
+
+
+QUERY_KEYS = {"capabilities": "cap", "regions": "region", "kinds": "type", "statuses": "status", "search": "q"}
+
+
+@dataclass
+class ParsedFilters:
+    filters: Filters
+    notices: list[str] = field(default_factory=list)
+
+
+def filters_from_query(params: dict[str, str | list[str]], capability_ids) -> ParsedFilters:
+    """Read filters from URL query parameters; unknown values are dropped with a notice."""
+    allowed = {
+        "capabilities": tuple(capability_ids),
+        "regions": ITL1_CODES,
+        "kinds": (SITE, CENTRE),
+        "statuses": STATUSES,
+    }
+    values: dict[str, object] = {}
+    notices: list[str] = []
+    for attr, key in QUERY_KEYS.items():
+        raw = params.get(key)
+        if raw is None:
+            continue
+        if isinstance(raw, list):
+            raw = ",".join(raw)
+        if attr == "search":
+            values[attr] = str(raw)[:100]
+            continue
+        items = [item.strip() for item in str(raw).split(",") if item.strip()]
+        known = [item for item in items if item in allowed[attr]]
+        unknown = [item for item in items if item not in allowed[attr]]
+        if unknown:
+            notices.append(f"Ignored unknown {key} value(s) in the link: {', '.join(unknown[:5])}")
+        values[attr] = tuple(dict.fromkeys(known))
+    return ParsedFilters(Filters(**values), notices)
+
+
+def filters_to_query(filters: Filters) -> dict[str, str]:
+    out = {}
+    for attr, key in QUERY_KEYS.items():
+        value = getattr(filters, attr)
+        if value:
+            out[key] = value if isinstance(value, str) else ",".join(value)
+    return out
+
+
+def facility_mask(facility_frame: pd.DataFrame, long: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Boolean mask of facilities passing the filters (capability match = any selected)."""
+    mask = pd.Series(True, index=facility_frame.index)
+    if filters.regions:
+        mask &= facility_frame["itl1_code"].isin(filters.regions)
+    if filters.kinds:
+        mask &= facility_frame["kind"].isin(filters.kinds)
+    if filters.statuses:
+        mask &= facility_frame["status"].isin(filters.statuses)
+    if filters.capabilities:
+        matching = long.loc[long["capability_id"].isin(filters.capabilities), "facility_id"]
+        mask &= facility_frame["facility_id"].isin(matching)
+    if filters.search:
+        needle = filters.search.strip()
+        text = facility_frame["name"].str.cat(facility_frame["town"].fillna(""), sep=" ")
+        mask &= text.str.contains(needle, case=False, regex=False, na=False)
+    return mask
+
+
+def apply_filters(facility_frame: pd.DataFrame, long: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    return facility_frame.loc[facility_mask(facility_frame, long, filters)]
+
+
+def describe_filters(filters: Filters, capability_names: dict[str, str]) -> str:
+    """A short sentence for captions: what the chart is restricted to."""
+    parts = []
+    if filters.capabilities:
+        parts.append(", ".join(capability_names.get(c, c) for c in filters.capabilities))
+    if filters.regions:
+        parts.append(", ".join(ITL1_NAMES[r] for r in filters.regions))
+    if filters.kinds:
+        parts.append(", ".join(KIND_LABELS[k].lower() + "s" for k in filters.kinds))
+    if filters.statuses:
+        parts.append(", ".join(filters.statuses))
+    if filters.search:
+        parts.append(f"matching “{filters.search}”")
+    return "; ".join(parts) if parts else "all facilities"

@@ -1,0 +1,1 @@
+"""Data: schemas, loading and validating, the build from CSV, synthetic data, exports."""

@@ -1,0 +1,1 @@
+"""Geography: ONS boundaries, British National Grid projection, postcode geocoding."""

@@ -1,0 +1,1 @@
+"""Presentation: stories, slides, the briefing pack and static chart images."""

@@ -1,0 +1,1 @@
+"""The user interface layer: the only package that imports Streamlit."""

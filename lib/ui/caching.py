@@ -1,0 +1,196 @@
+"""The one place that owns the data sources and their caching.
+
+Read-only tables with ``st.cache_resource`` (one copy per process, never mutated), derived
+results with ``st.cache_data``. Nothing below lib.ui caches anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from lib import config
+from lib.analysis import directory, gaps, landscape
+from lib.data.datasets import Datasets, load_datasets_uncached
+from lib.data.loading import DatasetError, data_version, release_unused_memory
+from lib.geo import boundaries, projection
+from lib.ui import widgets
+
+
+# Two entries: the current data, and the previous one for sessions still running on it when a new
+# version of the files arrives. ``version`` is only part of the cache key.
+@st.cache_resource(max_entries=2, show_spinner="Loading the embedded data…")
+def _embedded_datasets(directory: str, version: str) -> Datasets:
+    return load_datasets_uncached(directory)
+
+
+# Checked every MMIP_DATA_CHECK_SECONDS, not on every rerun: on object storage it is one metadata
+# request per file.
+@st.cache_data(ttl=config.data_check_seconds(), show_spinner=False)
+def _data_version(directory: str) -> str:
+    return data_version(directory)
+
+
+def embedded_datasets(directory: str) -> Datasets:
+    """The data in ``directory`` (a folder or an fsspec URL), loaded again when one of its files changes."""
+    return _embedded_datasets(directory, _data_version(directory))
+
+
+def datasets() -> Datasets:
+    """The datasets this session works on: the user's imported data if any, else the embedded data."""
+    override = st.session_state.get("user_datasets")
+    if override is not None:
+        return override
+    return embedded_datasets(str(config.data_dir()))
+
+
+def require(*names: str) -> dict[str, pd.DataFrame]:
+    """The named datasets, or a clear message naming the broken file and a stop."""
+    data = datasets()
+    missing = [name for name in names if name not in data.frames]
+    if missing:
+        for name in missing:
+            widgets.show_dataset_error(data.errors.get(name, DatasetError(f"{name}.parquet", "not loaded")))
+        st.stop()
+    return {name: data.frames[name] for name in names}
+
+
+def capability_names() -> dict[str, str]:
+    caps = datasets().frames.get("capabilities")
+    if caps is None:
+        return {}
+    return dict(zip(caps["capability_id"], caps["name"]))
+
+
+# A resource, not cache_data: every page reads these unchanged, and cache_data hands each rerun
+# its own unpickled copy (1M rows with list cells: seconds and ~500 MB per concurrent session).
+# Callers treat them as read-only (filters select with .loc and return new frames).
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _facility_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = projection.with_grid_coordinates(landscape.facilities(_sites, _centres))
+    long = landscape.facility_capabilities(frame)
+    release_unused_memory()
+    return frame, long
+
+
+def facility_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    frames = require("sites", "centres")
+    return _facility_tables(frames["sites"], frames["centres"], datasets().version)
+
+
+def filtered_facilities(filters: landscape.Filters) -> pd.DataFrame:
+    frame, long = facility_tables()
+    return landscape.apply_filters(frame, long, filters)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Preparing the directory…")
+def _directory_table(_facility_frame: pd.DataFrame, _sites: pd.DataFrame, _centres: pd.DataFrame,
+                     _capability_names: dict[str, str], version: str) -> pd.DataFrame:
+    # A resource, not cache_data: 100k rows would be unpickled on every rerun; callers never mutate it.
+    return directory.directory_table(_facility_frame, _sites, _centres, _capability_names)
+
+
+def directory_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The directory table (facilities with search text, modality, size band) and its long form.
+
+    Built on the map's cached facility frame and long table rather than fresh copies of them: at
+    100k sites the copies held ~30 MiB more for the life of the server."""
+    frames = require("sites", "centres")
+    frame, long = facility_tables()
+    return (_directory_table(frame, frames["sites"], frames["centres"], capability_names(), datasets().version),
+            long)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _directory_names(_table: pd.DataFrame, version: str) -> pd.Series:
+    return pd.Series(_table["name"].to_numpy(), index=pd.Index(_table["facility_id"], name="facility_id"))
+
+
+def directory_names() -> pd.Series:
+    """Facility name by id, built once per dataset (a million-entry dict on every rerun took ~1 s)."""
+    return _directory_names(directory_tables()[0], datasets().version)
+
+
+@dataclass
+class Boundaries:
+    itl1: object | None
+    lad_centroids: pd.DataFrame | None  # a point inside every local authority, with its ITL1 region
+    message: str
+
+
+@st.cache_resource(show_spinner="Loading ONS boundaries…")
+def boundary_layers() -> Boundaries:
+    itl1, itl1_message = boundaries.load_itl1_boundaries()
+    lad = boundaries.load_lad_boundaries()[0] if itl1 is not None else None
+    # Only the local authorities' points are used (distances for the gap scores): the polygons
+    # would otherwise stay in the server's memory for the life of the process.
+    points = None if lad is None else boundaries.lad_centroids(lad, itl1)
+    del lad
+    release_unused_memory()
+    return Boundaries(itl1, points, itl1_message)
+
+
+@st.cache_resource(show_spinner=False)
+def region_geojson() -> dict | None:
+    shapes = boundary_layers().itl1
+    return None if shapes is None else boundaries.geojson_of(shapes, "itl1_code", simplify_m=1000)
+
+
+@st.cache_resource(show_spinner=False)
+def region_outlines():
+    shapes = boundary_layers().itl1
+    return None if shapes is None else projection.plane_outlines(boundaries.outline_coordinates(shapes))
+
+
+def lad_centroids() -> pd.DataFrame | None:
+    """A point inside every local authority, with its ITL1 region (None without boundaries)."""
+    return boundary_layers().lad_centroids
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the file…")
+def read_upload(_data: bytes, file_id: str, file: str, sheet: str | None):
+    """An uploaded file parsed once per upload (keyed by Streamlit's file id, so the bytes are not
+    hashed); a resource because a million-row table is too slow to unpickle on every rerun."""
+    from lib.ingest import pipeline
+
+    return pipeline.read_table(_data, file, sheet)
+
+
+@st.cache_resource(show_spinner=False)
+def region_centroids() -> pd.DataFrame | None:
+    shapes = boundary_layers().itl1
+    return None if shapes is None else boundaries.region_centroids(shapes)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _gap_table(_long: pd.DataFrame, _capabilities: pd.DataFrame, _regions: pd.DataFrame,
+               version: str, kinds: tuple[str, ...], proposal: gaps.Proposal | None) -> pd.DataFrame:
+    long = _long if proposal is None else gaps.add_proposal(_long, proposal)
+    return gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
+
+
+def gap_table(kinds: tuple[str, ...] = (), proposal: gaps.Proposal | None = None) -> pd.DataFrame:
+    """lib.analysis.gaps.gap_table on the session's data, reach from the ONS boundaries when available;
+    with ``proposal`` (the what-if panel), as if that facility were operational."""
+    frames = require("capabilities", "regions")
+    return _gap_table(facility_tables()[1], frames["capabilities"], frames["regions"],
+                      datasets().version, tuple(kinds), proposal)
+
+
+@st.cache_resource(show_spinner=False)
+def default_story():
+    from lib.present import story
+
+    return story.load()
+
+
+def slide_data():
+    """Everything the story views read (lib.present.slides.SlideData) from the session's data."""
+    from lib.present import slides
+
+    frames = require("capabilities", "centres", "mmip_proposals", "investments", "regions")
+    facility_frame, long = facility_tables()
+    return slides.slide_data(frames, facility_frame, long, region_outlines())
+
