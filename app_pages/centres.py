@@ -20,9 +20,11 @@ for proposal in coverage.loc[coverage["coverage"] == centres.COVERAGE_NONE].iter
 # Markdown tables: a few rows of long text wrap instead of being cut off in a grid (better on a
 # projector), and the page needs no table code in the browser (~0.3 s less to open, measured).
 st.markdown(markdown_table(centres.tracker_table(tracker, names)))
-st.caption("Source: MMIP, Manufacturing Vision for UK Pharma (2017), and the cited page of each centre. "
-           "Money is what a source states for the centre; \"not stated\" means no source gives it (it is "
-           "not zero). A partial match covers part of what the proposal asked for.")
+st.caption(
+    "Source: MMIP, Manufacturing Vision for UK Pharma (2017), and the cited page of each centre. "
+    'Money is what a source states for the centre; "not stated" means no source gives it (it is '
+    "not zero). A partial match covers part of what the proposal asked for."
+)
 
 st.subheader("Every other centre", anchor=False)
 facility_frame, _long = caching.facility_tables()

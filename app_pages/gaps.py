@@ -28,8 +28,9 @@ st.markdown(
     f"Counting: {landscape.describe_filters(landscape.Filters(kinds=filters.kinds), names)}, operational only."
 )
 if basis == gaps.REACH_UNAVAILABLE:
-    st.warning("No ONS boundary file is available, so distance (reach) is not measured: scores use "
-               "absence and density only.")
+    st.warning(
+        "No ONS boundary file is available, so distance (reach) is not measured: scores use absence and density only."
+    )
 elif basis == gaps.REACH_FROM_REGIONS:
     st.info("Local-authority boundaries are missing: distances are measured from each region's central point.")
 if filters.statuses or filters.search:
@@ -47,16 +48,25 @@ if shown.empty:
 
 # One view at a time, in the link (?gaps_view=…): only the open tab runs and is drawn, so the page
 # opens with one chart instead of five, and a presenter can link straight to a view.
-VIEWS = ["Gap scores", "Largest gaps", "National gaps", "Compare two regions", "What if a centre opened",
-         "How we measure gaps"]
+VIEWS = [
+    "Gap scores",
+    "Largest gaps",
+    "National gaps",
+    "Compare two regions",
+    "What if a centre opened",
+    "How we measure gaps",
+]
 views = dict(zip(VIEWS, st.tabs(VIEWS, key="gaps_view", bind="query-params")))
 
 with views["Gap scores"]:
     if views["Gap scores"].open and not shown.empty:
         st.subheader("Gap score by region and capability", anchor=False)
-        widgets.chart(gap_figures.gap_heatmap(shown, source), key="gaps-heatmap",
-                 finding=gap_figures.heatmap_finding(shown),
-                 data=gaps.score_matrix(shown).round(2).reset_index())
+        widgets.chart(
+            gap_figures.gap_heatmap(shown, source),
+            key="gaps-heatmap",
+            finding=gap_figures.heatmap_finding(shown),
+            data=gaps.score_matrix(shown).round(2).reset_index(),
+        )
 
 with views["Largest gaps"]:
     if views["Largest gaps"].open:
@@ -65,8 +75,11 @@ with views["Largest gaps"]:
         if top.empty:
             st.info("No regional gap matches the filters (national gaps are in their own tab).")
         else:
-            widgets.chart(gap_figures.top_gaps_figure(top, source), key="gaps-top",
-                     finding=f"The {len(top)} largest regional gaps; national gaps are in their own tab.")
+            widgets.chart(
+                gap_figures.top_gaps_figure(top, source),
+                key="gaps-top",
+                finding=f"The {len(top)} largest regional gaps; national gaps are in their own tab.",
+            )
             st.dataframe(gap_figures.readable_gaps(top), hide_index=True, width="stretch", key="gaps-top-table")
 
 with views["National gaps"]:
@@ -76,30 +89,40 @@ with views["National gaps"]:
         if national.empty:
             st.info("No capability is thin across the whole UK for the current filters.")
         else:
-            widgets.chart(gap_figures.national_figure(national, params, len(ITL1_CODES), source), key="gaps-national",
-                     finding=(f"A capability held in fewer than {params.national_min_regions} of the "
-                              f"{len(ITL1_CODES)} regions is a national gap."),
-                     data=national.drop(columns=["capability_id"]))
+            widgets.chart(
+                gap_figures.national_figure(national, params, len(ITL1_CODES), source),
+                key="gaps-national",
+                finding=(
+                    f"A capability held in fewer than {params.national_min_regions} of the "
+                    f"{len(ITL1_CODES)} regions is a national gap."
+                ),
+                data=national.drop(columns=["capability_id"]),
+            )
 
 with views["Compare two regions"]:
     if views["Compare two regions"].open:
         order = list(gaps.region_gap_scores(table)["itl1_code"])
         left, right = st.columns(2)
         region_a = left.selectbox("First region", order, index=0, format_func=ITL1_NAMES.get, key="gaps_compare_a")
-        region_b = right.selectbox("Second region", order, index=len(order) - 1, format_func=ITL1_NAMES.get,
-                                   key="gaps_compare_b")
+        region_b = right.selectbox(
+            "Second region", order, index=len(order) - 1, format_func=ITL1_NAMES.get, key="gaps_compare_b"
+        )
         comparison = gaps.compare_regions(by_capability, region_a, region_b)
         if not comparison.empty:
-            widgets.chart(gap_figures.compare_figure(comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b], source),
-                     key="gaps-compare", finding=gap_figures.compare_finding(
-                         comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b]) + " Bars: gap score.",
-                     data=comparison)
+            widgets.chart(
+                gap_figures.compare_figure(comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b], source),
+                key="gaps-compare",
+                finding=gap_figures.compare_finding(comparison, ITL1_NAMES[region_a], ITL1_NAMES[region_b])
+                + " Bars: gap score.",
+                data=comparison,
+            )
 
 
 def what_if() -> None:
     proposed = gaps.proposed_facilities(facilities)
-    mode = st.radio("Proposal", ["A proposed facility in the data", "My own proposal"], horizontal=True,
-                    key="gaps_whatif_mode")
+    mode = st.radio(
+        "Proposal", ["A proposed facility in the data", "My own proposal"], horizontal=True, key="gaps_whatif_mode"
+    )
     proposal = None
     if mode == "A proposed facility in the data":
         if proposed.empty:
@@ -111,11 +134,17 @@ def what_if() -> None:
     else:
         left, right = st.columns(2)
         region = left.selectbox("Region", list(ITL1_CODES), format_func=ITL1_NAMES.get, key="gaps_whatif_region")
-        picked = right.multiselect("Capabilities", list(names), format_func=names.get, key="gaps_whatif_caps",
-                                   placeholder="Choose one or more capabilities")
+        picked = right.multiselect(
+            "Capabilities",
+            list(names),
+            format_func=names.get,
+            key="gaps_whatif_caps",
+            placeholder="Choose one or more capabilities",
+        )
         towns = gaps.town_locations(facilities, region)
-        town = st.selectbox("Town (coordinates from the dataset)", [gaps.NO_TOWN, *towns["town"]],
-                            key="gaps_whatif_town")
+        town = st.selectbox(
+            "Town (coordinates from the dataset)", [gaps.NO_TOWN, *towns["town"]], key="gaps_whatif_town"
+        )
         if picked:
             proposal = gaps.user_proposal(region, picked, town, towns)
         else:
@@ -128,11 +157,12 @@ def what_if() -> None:
         delta = gaps.what_if_delta(by_capability, gaps.restrict(after, filters.capabilities, mmip_only=mmip_only))
         narrowed = gaps.narrowed_gaps(delta)
         label = proposal.label if mode == "My own proposal" else "This facility"
-        widgets.chart(gap_figures.what_if_figure(narrowed, label, source), key="gaps-whatif",
-                 finding=" ".join(filter(None, [
-                     gap_figures.what_if_finding(narrowed),
-                     gaps.widening_note(delta)])),
-                 data=gap_figures.readable_delta(delta))
+        widgets.chart(
+            gap_figures.what_if_figure(narrowed, label, source),
+            key="gaps-whatif",
+            finding=" ".join(filter(None, [gap_figures.what_if_finding(narrowed), gaps.widening_note(delta)])),
+            data=gap_figures.readable_delta(delta),
+        )
 
 
 with views["What if a centre opened"]:

@@ -19,8 +19,11 @@ st.title("Bring your own data")
 st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
 kind = st.radio("The file lists", pipeline.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
-upload = st.file_uploader(f"Upload a file (CSV, Excel .xlsx or Parquet; up to {pipeline.MAX_UPLOAD_MB} MB)",
-                          type=["csv", "tsv", "txt", "xlsx", "parquet"], key="import_file")
+upload = st.file_uploader(
+    f"Upload a file (CSV, Excel .xlsx or Parquet; up to {pipeline.MAX_UPLOAD_MB} MB)",
+    type=["csv", "tsv", "txt", "xlsx", "parquet"],
+    key="import_file",
+)
 if upload is None:
     st.info("Choose a file to start. Nothing changes until you press “Use this data”.")
     st.stop()
@@ -42,15 +45,22 @@ with st.expander("First rows of the file", expanded=False):
 
 detected = pipeline.detect_format(table.frame.columns, kind)
 formats = list(pipeline.FORMATS)
-fmt = st.selectbox("Format", formats, index=formats.index(detected), format_func=pipeline.FORMATS.get,
-                   key=f"import_format_{kind}_{detected}",
-                   help="Recognised from the column names; change it if the guess is wrong.")
+fmt = st.selectbox(
+    "Format",
+    formats,
+    index=formats.index(detected),
+    format_func=pipeline.FORMATS.get,
+    key=f"import_format_{kind}_{detected}",
+    help="Recognised from the column names; change it if the guess is wrong.",
+)
 
 mapping = None
 if fmt == "mapped":
     st.subheader("Match the columns")
-    st.caption("Suggested from the column names. Columns marked * are required; the id, source and "
-               "date are filled in when the file has none, and a postcode or district places a row.")
+    st.caption(
+        "Suggested from the column names. Columns marked * are required; the id, source and "
+        "date are filled in when the file has none, and a postcode or district places a row."
+    )
     suggested = pipeline.suggest_mapping(table.frame.columns, kind)
     required = set(pipeline.required_columns(kind))
     options = [NOT_MAPPED, *table.frame.columns]
@@ -58,12 +68,16 @@ if fmt == "mapped":
     grid = st.columns(3)
     for position, (target, source) in enumerate(suggested.items()):
         label = f"{target} *" if target in required else target
-        chosen = grid[position % 3].selectbox(label, options, index=options.index(source) if source else 0,
-                                              key=f"map_{kind}_{target}")
+        chosen = grid[position % 3].selectbox(
+            label, options, index=options.index(source) if source else 0, key=f"map_{kind}_{target}"
+        )
         mapping[target] = None if chosen == NOT_MAPPED else chosen
 
-lookup_online = st.checkbox("Look up postcodes with postcodes.io (needs internet; answers are cached)",
-                            value=not config.offline(), key="import_online")
+lookup_online = st.checkbox(
+    "Look up postcodes with postcodes.io (needs internet; answers are cached)",
+    value=not config.offline(),
+    key="import_online",
+)
 
 request = (upload.file_id, kind, sheet, fmt, tuple(sorted((mapping or {}).items(), key=str)), lookup_online)
 if st.button("Check the file", type="primary", key="import_check"):
@@ -72,12 +86,24 @@ if st.button("Check the file", type="primary", key="import_check"):
     def show_progress(stage: str, done: int, total: int) -> None:
         bar.progress(min(done / total, 1.0) if total else 1.0, text=f"{stage.capitalize()}…")
 
-    places = pipeline.Places(client=geocode.PostcodeClient() if lookup_online else None,
-                           lad_centroids=caching.lad_centroids(), itl1=caching.boundary_layers().itl1,
-                           use_postcodes=lookup_online)
-    st.session_state["import_result"] = (request, pipeline.ingest(
-        table, kind, caching.require("capabilities")["capabilities"], fmt=fmt, mapping=mapping, places=places,
-        progress=show_progress))
+    places = pipeline.Places(
+        client=geocode.PostcodeClient() if lookup_online else None,
+        lad_centroids=caching.lad_centroids(),
+        itl1=caching.boundary_layers().itl1,
+        use_postcodes=lookup_online,
+    )
+    st.session_state["import_result"] = (
+        request,
+        pipeline.ingest(
+            table,
+            kind,
+            caching.require("capabilities")["capabilities"],
+            fmt=fmt,
+            mapping=mapping,
+            places=places,
+            progress=show_progress,
+        ),
+    )
     bar.empty()
 
 stored = st.session_state.get("import_result")
@@ -97,15 +123,27 @@ if not result.rejected.empty:
     st.subheader("Rejected rows")
     st.caption("Row 1 is the first row under the header. Fix these in your file and upload it again.")
     st.dataframe(result.rejected, hide_index=True, width="stretch")
-    st.download_button("Download rejected rows (CSV)", export.to_csv_bytes(result.rejected),
-                       file_name=f"rejected-{kind}.csv", mime="text/csv", key="import_rejected_csv")
+    st.download_button(
+        "Download rejected rows (CSV)",
+        export.to_csv_bytes(result.rejected),
+        file_name=f"rejected-{kind}.csv",
+        mime="text/csv",
+        key="import_rejected_csv",
+    )
 if not result.unplaced.empty:
     st.subheader("Rows that could not be placed")
-    st.caption("Kept and listed, not dropped: sites need a location and are rejected; centres are kept "
-               "without one; investments are kept as UK-wide (in no region).")
+    st.caption(
+        "Kept and listed, not dropped: sites need a location and are rejected; centres are kept "
+        "without one; investments are kept as UK-wide (in no region)."
+    )
     st.dataframe(result.unplaced, hide_index=True, width="stretch")
-    st.download_button("Download unplaced rows (CSV)", export.to_csv_bytes(result.unplaced),
-                       file_name=f"unplaced-{kind}.csv", mime="text/csv", key="import_unplaced_csv")
+    st.download_button(
+        "Download unplaced rows (CSV)",
+        export.to_csv_bytes(result.unplaced),
+        file_name=f"unplaced-{kind}.csv",
+        mime="text/csv",
+        key="import_unplaced_csv",
+    )
 
 if result.accepted.empty:
     st.warning("No row was accepted, so there is nothing to use yet.")
@@ -113,8 +151,7 @@ if result.accepted.empty:
 with st.expander("Accepted rows", expanded=False):
     st.dataframe(result.accepted.head(1000), hide_index=True, width="stretch")
 
-if st.button(f"Use this data: {len(result.accepted):,} {KIND_LABELS[kind].lower()} in every page",
-             key="import_use"):
+if st.button(f"Use this data: {len(result.accepted):,} {KIND_LABELS[kind].lower()} in every page", key="import_use"):
     st.session_state["user_datasets"] = datasets.Datasets(
         frames={**caching.embedded_datasets(str(config.data_dir())).frames, kind: result.accepted},
         origin=f"your upload: {pipeline.safe_label(upload.name)}",

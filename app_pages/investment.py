@@ -33,8 +33,9 @@ if bounds and bounds[0] < bounds[1]:
     years = investment.YearRange(start, end)
     for notice in st.session_state.pop("_inv_year_notices", []):
         st.warning(notice)
-include_undated = controls[1].checkbox(f"Include the {undated_total} award(s) with no year", value=True,
-                                       key="inv_undated", disabled=undated_total == 0)
+include_undated = controls[1].checkbox(
+    f"Include the {undated_total} award(s) with no year", value=True, key="inv_undated", disabled=undated_total == 0
+)
 years = investment.YearRange(years.start, years.end, include_undated)
 
 awards = investment.select_awards(investments, filters.regions, filters.capabilities, years)
@@ -49,43 +50,62 @@ st.caption(
     "Traced money adds up award-level public money with a stated amount. Awards that state no amount are "
     "counted, never taken as £0. Headline programme totals overlap the awards and are never added to them: "
     "see *Headline vs traced*. The region and capability filters apply here; site type and status do not. "
-    + ("A region filter leaves out UK-wide and multi-region awards, which belong to no region. "
-       if filters.regions else ""))
+    + (
+        "A region filter leaves out UK-wide and multi-region awards, which belong to no region. "
+        if filters.regions
+        else ""
+    )
+)
 with st.expander("How these figures are made"):
     st.markdown((config.PROJECT_ROOT / "docs" / "investment_method.md").read_text(encoding="utf-8"))
 
 totals = investment.region_totals(awards, regions, only=filters.regions)
 # One view at a time, in the link (?inv_view=…): only the open tab runs and is drawn, so the page
 # opens with one chart instead of ten, and a presenter can link straight to a view.
-VIEWS = ["Regions", "Per head", "Programmes and years", "Capabilities and flow", "Against capability gaps",
-         "Headline vs traced", "Records"]
+VIEWS = [
+    "Regions",
+    "Per head",
+    "Programmes and years",
+    "Capabilities and flow",
+    "Against capability gaps",
+    "Headline vs traced",
+    "Records",
+]
 tabs = st.tabs(VIEWS, key="inv_view", bind="query-params")
 views = dict(zip(VIEWS, tabs))
 
 with views["Regions"]:
     if views["Regions"].open:
-        widgets.chart(figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary),
-                 data=totals)
+        widgets.chart(
+            figures.region_bars(totals), key="inv-region", finding=figures.region_finding(totals, summary), data=totals
+        )
 
 with views["Per head"]:
     if views["Per head"].open:
-        widgets.chart(figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals),
-                 data=totals)
+        widgets.chart(
+            figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals), data=totals
+        )
         metrics = region_metrics.region_metrics(caching.filtered_facilities(filters), awards, regions)
         geojson = caching.region_geojson()
         if geojson is None:
             st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")
-        widgets.chart(figures.region_map(metrics, geojson, caching.region_centroids()), key="inv-map",
-                 finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
-                 data=region_metrics.metric_table(metrics))
+        widgets.chart(
+            figures.region_map(metrics, geojson, caching.region_centroids()),
+            key="inv-map",
+            finding=region_metrics.metric_finding(metrics, figures.PER_HEAD_METRIC),
+            data=region_metrics.metric_table(metrics),
+        )
 
 with views["Programmes and years"]:
     if views["Programmes and years"].open:
         programmes = investment.top_with_other(investment.by_programme(awards), "programme", 12, "{n} other programmes")
-        widgets.chart(figures.programme_bars(programmes), key="inv-programme",
-                 finding="The largest programmes by traced money; the rest are summed in one grey bar "
-                         "(the table lists every programme's records).",
-                 data=investment.by_programme(awards))
+        widgets.chart(
+            figures.programme_bars(programmes),
+            key="inv-programme",
+            finding="The largest programmes by traced money; the rest are summed in one grey bar "
+            "(the table lists every programme's records).",
+            data=investment.by_programme(awards),
+        )
         by_year = investment.by_year(awards)
         year_finding = figures.year_finding(by_year, summary)
         widgets.chart(figures.year_bars(by_year), key="inv-year", finding=year_finding, data=by_year)
@@ -95,8 +115,12 @@ with views["Capabilities and flow"]:
     if views["Capabilities and flow"].open:
         split = investment.capability_split(awards, names)
         capabilities = investment.by_capability(split)
-        widgets.chart(figures.capability_bars(capabilities), key="inv-capability",
-                 finding=figures.capability_finding(capabilities), data=capabilities)
+        widgets.chart(
+            figures.capability_bars(capabilities),
+            key="inv-capability",
+            finding=figures.capability_finding(capabilities),
+            data=capabilities,
+        )
         links = investment.flow_links(split)
         if links.empty:
             st.info("No award with a stated amount matches the filters, so there is no flow to draw.")
@@ -105,33 +129,54 @@ with views["Capabilities and flow"]:
 
 with views["Against capability gaps"]:
     if views["Against capability gaps"].open:
-        scores = gaps.region_gap_scores(gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities,
-                                                      filters.regions))
+        scores = gaps.region_gap_scores(
+            gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities, filters.regions)
+        )
         joined = investment.against_gaps(totals, scores)
         widgets.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)
-        st.caption("Gap score: see the Capability gaps page for its method. It is computed over the capabilities "
-                   "selected in the sidebar (all when none is selected).")
+        st.caption(
+            "Gap score: see the Capability gaps page for its method. It is computed over the capabilities "
+            "selected in the sidebar (all when none is selected)."
+        )
 
 with views["Headline vs traced"]:
     if views["Headline vs traced"].open:
         comparison = investment.headline_vs_traced(investments)
-        widgets.chart(figures.headline_bars(comparison), key="inv-headline",
-                 finding=figures.headline_finding(comparison), data=comparison)
-        st.dataframe(comparison[["investment_id", "programme", "headline_gbp", "traced_gbp", "difference",
-                                 "matched_by", "source_url"]],
-                     hide_index=True, width="stretch",
-                     column_config={"headline_gbp": st.column_config.NumberColumn("headline £", format="£%,.0f"),
-                                    "traced_gbp": st.column_config.NumberColumn("traced £", format="£%,.0f"),
-                                    "difference": st.column_config.TextColumn(width="large"),
-                                    "source_url": st.column_config.LinkColumn("source")})
+        widgets.chart(
+            figures.headline_bars(comparison),
+            key="inv-headline",
+            finding=figures.headline_finding(comparison),
+            data=comparison,
+        )
+        st.dataframe(
+            comparison[
+                ["investment_id", "programme", "headline_gbp", "traced_gbp", "difference", "matched_by", "source_url"]
+            ],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "headline_gbp": st.column_config.NumberColumn("headline £", format="£%,.0f"),
+                "traced_gbp": st.column_config.NumberColumn("traced £", format="£%,.0f"),
+                "difference": st.column_config.TextColumn(width="large"),
+                "source_url": st.column_config.LinkColumn("source"),
+            },
+        )
         st.caption("Not filtered: each headline is compared with every award record matched to it.")
 
 with views["Records"]:
     if views["Records"].open:
         records = investment.records_table(awards, names)
-        st.markdown(f"**{len(records):,}** award records match the filters. Empty amounts are not stated by any source.")
-        st.dataframe(records, hide_index=True, width="stretch",
-                     column_config={"source_url": st.column_config.LinkColumn("source"),
-                                    "public £": st.column_config.NumberColumn(format="£%,.0f"),
-                                    "private £": st.column_config.NumberColumn(format="£%,.0f")})
+        st.markdown(
+            f"**{len(records):,}** award records match the filters. Empty amounts are not stated by any source."
+        )
+        st.dataframe(
+            records,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "source_url": st.column_config.LinkColumn("source"),
+                "public £": st.column_config.NumberColumn(format="£%,.0f"),
+                "private £": st.column_config.NumberColumn(format="£%,.0f"),
+            },
+        )
         widgets.download_buttons(records, "uk-medicines-manufacturing-public-investment", key="inv-records")

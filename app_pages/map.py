@@ -25,25 +25,45 @@ st.session_state.setdefault("url_site", st.query_params.get("site", ""))
 controls = st.columns([2, 3, 3])
 layer = controls[0].radio("Show", list(map_figures.LAYERS), key="url_layer", format_func=map_figures.LAYERS.get)
 if layer == "sites":
-    colour_by = controls[1].selectbox("Colour sites by", list(map_figures.COLOUR_OPTIONS), key="url_colour",
-                                      format_func=lambda key: map_figures.COLOUR_OPTIONS[key].label)
+    colour_by = controls[1].selectbox(
+        "Colour sites by",
+        list(map_figures.COLOUR_OPTIONS),
+        key="url_colour",
+        format_func=lambda key: map_figures.COLOUR_OPTIONS[key].label,
+    )
     metric = st.session_state["url_metric"]
 else:
-    metric = controls[1].selectbox("Colour regions by", list(region_metrics.METRICS), key="url_metric",
-                                   format_func=lambda key: region_metrics.METRICS[key].label)
+    metric = controls[1].selectbox(
+        "Colour regions by",
+        list(region_metrics.METRICS),
+        key="url_metric",
+        format_func=lambda key: region_metrics.METRICS[key].label,
+    )
     colour_by = st.session_state["url_colour"]
-basemap = controls[2].radio("Background", list(map_figures.BASEMAPS), key="url_basemap",
-                            format_func=map_figures.BASEMAPS.get)
+basemap = controls[2].radio(
+    "Background", list(map_figures.BASEMAPS), key="url_basemap", format_func=map_figures.BASEMAPS.get
+)
 if basemap != map_figures.DEFAULT_BASEMAP:
-    st.warning("Street-map tiles come from the internet. With no connection the whole map, dots "
-               "included, stays blank: switch back to the offline background.")
+    st.warning(
+        "Street-map tiles come from the internet. With no connection the whole map, dots "
+        "included, stays blank: switch back to the offline background."
+    )
 
 if layer == "sites":
-    fig = map_figures.facility_map(facilities, outlines=caching.region_outlines(), colour_by=colour_by,
-                                   capabilities=frames["capabilities"], basemap=basemap)
-    widgets.chart(fig, key="facility-map", finding=map_figures.facility_map_finding(facilities),
-             data=lambda: map_selection.facility_map_table(facilities),
-             on_select=state.remember_selected_points("facility-map", "url_site"))
+    fig = map_figures.facility_map(
+        facilities,
+        outlines=caching.region_outlines(),
+        colour_by=colour_by,
+        capabilities=frames["capabilities"],
+        basemap=basemap,
+    )
+    widgets.chart(
+        fig,
+        key="facility-map",
+        finding=map_figures.facility_map_finding(facilities),
+        data=lambda: map_selection.facility_map_table(facilities),
+        on_select=state.remember_selected_points("facility-map", "url_site"),
+    )
     st.caption(map_figures.facility_map_caption(facilities))
 else:
     # Regions are coloured by every filter except region, so the other regions stay clickable.
@@ -53,19 +73,28 @@ else:
     if geojson is None:
         fig = map_figures.region_tile_grid(metrics, metric, selected=filters.regions)
     else:
-        fig = map_figures.region_choropleth(metrics, metric, geojson, selected=filters.regions, basemap=basemap,
-                                            label_points=caching.region_centroids())
-    widgets.chart(fig, key="region-map", finding=region_metrics.metric_finding(metrics, metric),
-             data=region_metrics.metric_table(metrics), on_select=state.filter_regions_on_click("region-map"))
+        fig = map_figures.region_choropleth(
+            metrics, metric, geojson, selected=filters.regions, basemap=basemap, label_points=caching.region_centroids()
+        )
+    widgets.chart(
+        fig,
+        key="region-map",
+        finding=region_metrics.metric_finding(metrics, metric),
+        data=region_metrics.metric_table(metrics),
+        on_select=state.filter_regions_on_click("region-map"),
+    )
     if geojson is None:
-        st.info(f"Region boundaries are not available ({caching.boundary_layers().message}), so regions are drawn "
-                "as a tile grid: one equal square per region.")
-    st.caption("Click a region's dot to show only that region everywhere in the dashboard. Investment counts "
-               "award-level public money with a stated amount; programme totals and UK-wide awards are "
-               "not in any region.")
+        st.info(
+            f"Region boundaries are not available ({caching.boundary_layers().message}), so regions are drawn "
+            "as a tile grid: one equal square per region."
+        )
+    st.caption(
+        "Click a region's dot to show only that region everywhere in the dashboard. Investment counts "
+        "award-level public money with a stated amount; programme totals and UK-wide awards are "
+        "not in any region."
+    )
     if filters.regions:
-        st.button("Show all regions", key="map-all-regions",
-                  on_click=lambda: st.session_state.update(f_region=[]))
+        st.button("Show all regions", key="map-all-regions", on_click=lambda: st.session_state.update(f_region=[]))
 
 picked_ids = [i for i in st.session_state["url_site"].split(",") if i]
 picked = map_selection.facilities_for_selection(facilities, picked_ids)
@@ -82,16 +111,21 @@ else:
     # ~0.3 s slower.
     st.markdown(markdown_table(map_figures.selection_table(listed, caching.capability_names())))
     if len(listed) < len(picked):
-        widgets.download_buttons(lambda: map_selection.facility_table(picked), "facilities-selected-on-the-map",
-                            key="map-picked")
+        widgets.download_buttons(
+            lambda: map_selection.facility_table(picked), "facilities-selected-on-the-map", key="map-picked"
+        )
 
 state.sync_query_params(
-    {key: value for key, value, default in (
-        ("layer", layer, map_figures.DEFAULT_LAYER),
-        ("colour", colour_by, map_figures.DEFAULT_COLOUR),
-        ("metric", metric, region_metrics.DEFAULT_METRIC),
-        ("basemap", basemap, map_figures.DEFAULT_BASEMAP),
-        ("site", st.session_state["url_site"], ""),
-    ) if value != default},
+    {
+        key: value
+        for key, value, default in (
+            ("layer", layer, map_figures.DEFAULT_LAYER),
+            ("colour", colour_by, map_figures.DEFAULT_COLOUR),
+            ("metric", metric, region_metrics.DEFAULT_METRIC),
+            ("basemap", basemap, map_figures.DEFAULT_BASEMAP),
+            ("site", st.session_state["url_site"], ""),
+        )
+        if value != default
+    },
     owned={"layer", "colour", "metric", "basemap", "site"},
 )

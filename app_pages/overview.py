@@ -32,21 +32,32 @@ with map_column:
 
 with lists_column:
     st.subheader("Largest capability gap in each of the worst-served regions", anchor=False)
-    top_gaps = gaps.top_gaps(gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities, filters.regions),
-                             TOP_N, one_per_region=True)
+    top_gaps = gaps.top_gaps(
+        gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities, filters.regions),
+        TOP_N,
+        one_per_region=True,
+    )
     # Markdown tables: five rows read better on a projector as text that wraps than in a grid, and
     # the page then needs no table code in the browser (see lib/figures/text_tables.py).
-    st.markdown(markdown_table(top_gaps[["rank", "region", "capability", "gap_level", "count"]]
-                               .rename(columns={"gap_level": "gap", "count": "operational facilities"})))
+    st.markdown(
+        markdown_table(
+            top_gaps[["rank", "region", "capability", "gap_level", "count"]].rename(
+                columns={"gap_level": "gap", "count": "operational facilities"}
+            )
+        )
+    )
     st.page_link("app_pages/gaps.py", label="All capability gaps", icon=":material/grid_view:")
 
     st.subheader("Most public money (traced awards)", anchor=False)
     by_region = key_figures.investment_by_region(frames["investments"], frames["regions"])
     st.markdown(markdown_table(key_figures.top_funded_regions(by_region, TOP_N, filters.regions)))
-    st.caption("Awards with a stated amount placed in one region; UK-wide awards and programme budgets "
-               "are not counted in any region.")
+    st.caption(
+        "Awards with a stated amount placed in one region; UK-wide awards and programme budgets "
+        "are not counted in any region."
+    )
     st.page_link("app_pages/investment.py", label="All public investment", icon=":material/payments:")
 
-st.page_link("app_pages/centres.py", label="Centres of excellence: which MMIP proposals are answered",
-             icon=":material/hub:")
+st.page_link(
+    "app_pages/centres.py", label="Centres of excellence: which MMIP proposals are answered", icon=":material/hub:"
+)
 st.page_link("app_pages/directory.py", label="Search the directory of sites and centres", icon=":material/search:")

@@ -54,8 +54,9 @@ class Session:
     def _wait_for_rerun(self, before: int) -> float:
         """Seconds from the marked event to the first frame drawn after a new run, on the page's clock
         (polled once per animation frame)."""
-        drawn_at = self.page.wait_for_function(DRAWN_AFTER_RUN_JS, arg=before, timeout=self.timeout_ms,
-                                               polling="raf").json_value()
+        drawn_at = self.page.wait_for_function(
+            DRAWN_AFTER_RUN_JS, arg=before, timeout=self.timeout_ms, polling="raf"
+        ).json_value()
         event_at = self.page.evaluate("() => window.__benchEventAt")
         if event_at is None:
             raise RuntimeError("the page never received the gesture it was timed from")
@@ -78,8 +79,7 @@ class Session:
         # A MapLibre map (the baseline, street tiles) or the dashboard's offline map, a chart whose
         # plot area is Plotly's drag layer.
         area_selector = ".maplibregl-map, .nsewdrag"
-        chart = self.page.locator('[data-testid="stPlotlyChart"]').filter(
-            has=self.page.locator(area_selector)).first
+        chart = self.page.locator('[data-testid="stPlotlyChart"]').filter(has=self.page.locator(area_selector)).first
         chart.hover()
         tool = chart.locator('.modebar-btn[data-title="Box Select"]')
         if tool.count():
@@ -107,8 +107,9 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def measure_rss(browser, url: str, pid: int, timeout_ms: int, sessions: int = 5,
-                settle_s: float = 2.0) -> tuple[float, float]:
+def measure_rss(
+    browser, url: str, pid: int, timeout_ms: int, sessions: int = 5, settle_s: float = 2.0
+) -> tuple[float, float]:
     """Server RSS with one session drawn, then with ``sessions`` drawn at once."""
     opened = []
     try:

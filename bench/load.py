@@ -32,8 +32,9 @@ from tests.e2e.harness import (
 )
 
 ERROR_TEXT = "This page could not be shown"
-SCRIPT_FINISHED_JS = ("(document.querySelector('[data-testid=\"stApp\"]')"
-                      ".getAttribute('data-test-script-state') === 'notRunning')")
+SCRIPT_FINISHED_JS = (
+    "(document.querySelector('[data-testid=\"stApp\"]').getAttribute('data-test-script-state') === 'notRunning')"
+)
 
 
 class Tally:
@@ -54,14 +55,21 @@ async def _timed_rerun(page, action, done_js: str, timeout_ms: int) -> tuple[flo
     return finished, time.perf_counter() - started
 
 
-async def session_loop(browser, url: str, seed: int, deadline: float, tally: Tally, timeout_ms: int,
-                       ready: asyncio.Event, opened: list) -> None:
+async def session_loop(
+    browser, url: str, seed: int, deadline: float, tally: Tally, timeout_ms: int, ready: asyncio.Event, opened: list
+) -> None:
     rng = random.Random(seed)
     context = await browser.new_context(viewport=VIEWPORT)
     context.set_default_timeout(timeout_ms)
     page = await context.new_page()
-    page.on("console", lambda msg: tally.errors.append(f"console: {msg.text[:120]}")
-            if msg.type == "error" and "/_stcore/" not in (msg.location or {}).get("url", "") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            tally.errors.append(f"console: {msg.text[:120]}")
+            if msg.type == "error" and "/_stcore/" not in (msg.location or {}).get("url", "")
+            else None
+        ),
+    )
     page.on("pageerror", lambda exc: tally.errors.append(f"page error: {str(exc)[:120]}"))
     try:
         await page.goto(url, timeout=timeout_ms)
@@ -75,8 +83,10 @@ async def session_loop(browser, url: str, seed: int, deadline: float, tally: Tal
             name = ITL1_NAMES[code]
             # Each run is known by what it does to the link: the harness's run counter missed
             # 2-3 runs in ~150 with three sessions in one browser.
-            done = {"pick": f"new URLSearchParams(location.search).get('region') === '{code}'",
-                    "clear": "!new URLSearchParams(location.search).has('region')"}
+            done = {
+                "pick": f"new URLSearchParams(location.search).get('region') === '{code}'",
+                "clear": "!new URLSearchParams(location.search).has('region')",
+            }
 
             async def pick():
                 await region.click()
@@ -98,12 +108,16 @@ async def session_loop(browser, url: str, seed: int, deadline: float, tally: Tal
                     tally.script_s.append(finished)
                     tally.rerun_s.append(drawn)
                 except Exception as exc:  # every failed interaction is an error of the run, counted
-                    tally.errors.append(f"{action.__name__} ({name}): {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+                    tally.errors.append(
+                        f"{action.__name__} ({name}): {type(exc).__name__}: {str(exc).splitlines()[0][:120]}"
+                    )
                     await page.goto(url, timeout=timeout_ms)
                     await page.wait_for_function(WAIT_FOR_CHARTS_JS, timeout=timeout_ms, polling=100)
                     break
-                if await page.locator('[data-testid="stException"]').count() or \
-                        await page.get_by_text(ERROR_TEXT).count():
+                if (
+                    await page.locator('[data-testid="stException"]').count()
+                    or await page.get_by_text(ERROR_TEXT).count()
+                ):
                     tally.errors.append(f"error shown on the page after {action.__name__} ({name})")
             await asyncio.sleep(rng.uniform(0.2, 1.0))  # a person reads before clicking again
     except Exception as exc:  # a session that cannot even open is an error too
@@ -112,8 +126,7 @@ async def session_loop(browser, url: str, seed: int, deadline: float, tally: Tal
         await context.close()
 
 
-async def run_load(url: str, pid: int, sessions: int, duration_s: float, warmup_s: float,
-                   timeout_ms: int) -> dict:
+async def run_load(url: str, pid: int, sessions: int, duration_s: float, warmup_s: float, timeout_ms: int) -> dict:
     from playwright.async_api import async_playwright
 
     tally, opened, ready = Tally(), [], asyncio.Event()
@@ -121,8 +134,10 @@ async def run_load(url: str, pid: int, sessions: int, duration_s: float, warmup_
         browser = await launch_chromium(playwright)
         try:
             far = time.monotonic() + 10 * timeout_ms / 1000 + duration_s + warmup_s
-            tasks = [asyncio.create_task(session_loop(browser, url, seed, far, tally, timeout_ms, ready, opened))
-                     for seed in range(sessions)]
+            tasks = [
+                asyncio.create_task(session_loop(browser, url, seed, far, tally, timeout_ms, ready, opened))
+                for seed in range(sessions)
+            ]
             start_deadline = time.monotonic() + timeout_ms / 1000 * 2
             while len(opened) < sessions and time.monotonic() < start_deadline and not all(t.done() for t in tasks):
                 await asyncio.sleep(0.5)
@@ -138,8 +153,11 @@ async def run_load(url: str, pid: int, sessions: int, duration_s: float, warmup_
             while time.monotonic() < end:
                 await asyncio.sleep(min(5.0, max(0.0, end - time.monotonic())))
                 samples.append(rss_mib(pid))
-                print(f"  {len(tally.rerun_s) - warm_index} reruns, {len(tally.errors)} errors, "
-                      f"RSS {samples[-1]:.0f} MiB", flush=True)
+                print(
+                    f"  {len(tally.rerun_s) - warm_index} reruns, {len(tally.errors)} errors, "
+                    f"RSS {samples[-1]:.0f} MiB",
+                    flush=True,
+                )
             for task in tasks:  # stop the loops: they check the deadline between interactions
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -147,19 +165,39 @@ async def run_load(url: str, pid: int, sessions: int, duration_s: float, warmup_
             await browser.close()
     await asyncio.sleep(3)
     return {
-        "sessions": sessions, "opened": len(opened), "duration_s": duration_s,
-        "rerun_s": tally.rerun_s[warm_index:], "script_s": tally.script_s[warm_index:], "errors": tally.errors,
-        "rss_warm_mib": rss_warm, "rss_end_mib": rss_mib(pid), "rss_max_mib": max(samples or [rss_warm]),
+        "sessions": sessions,
+        "opened": len(opened),
+        "duration_s": duration_s,
+        "rerun_s": tally.rerun_s[warm_index:],
+        "script_s": tally.script_s[warm_index:],
+        "errors": tally.errors,
+        "rss_warm_mib": rss_warm,
+        "rss_end_mib": rss_mib(pid),
+        "rss_max_mib": max(samples or [rss_warm]),
     }
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = report.soak_arguments(__doc__.splitlines()[0], default_page="overview", timeout_s=120.0,
-                                 timeout_help="per interaction", root=ROOT, argv=argv)
+    args = report.soak_arguments(
+        __doc__.splitlines()[0],
+        default_page="overview",
+        timeout_s=120.0,
+        timeout_help="per interaction",
+        root=ROOT,
+        argv=argv,
+    )
     env = {"MMIP_DATA_DIR": str(args.data_dir)} if args.data_dir else {}
     with streamlit_server("dashboard.py", env=env, startup_timeout_s=120) as (url, process):
-        result = asyncio.run(run_load(url + page_path(args.page), process.pid, args.sessions,
-                                      args.duration_s, args.warmup_s, int(args.timeout_s * 1000)))
+        result = asyncio.run(
+            run_load(
+                url + page_path(args.page),
+                process.pid,
+                args.sessions,
+                args.duration_s,
+                args.warmup_s,
+                int(args.timeout_s * 1000),
+            )
+        )
     summary = report.load_summary(result)
     command = ".venv/bin/python -m bench.load " + shlex.join(argv if argv is not None else sys.argv[1:])
     section = report.load_markdown(summary, command, args.page, args.data_dir)

@@ -34,13 +34,15 @@ def summarise(records: list[dict]) -> pd.DataFrame:
     """Median, count and failures of every (size, app, page, metric)."""
     frame = pd.DataFrame(records, columns=RECORD_COLUMNS)
     grouped = frame.groupby(["size", "app", "page", "metric"], sort=False)
-    return grouped.agg(median=("value", "median"), n=("value", "count"),
-                       failed=("error", lambda e: int(e.notna().sum()))).reset_index()
+    return grouped.agg(
+        median=("value", "median"), n=("value", "count"), failed=("error", lambda e: int(e.notna().sum()))
+    ).reset_index()
 
 
 def _value(summary: pd.DataFrame, size, app: str, page: str, metric: str) -> float:
-    row = summary[(summary["size"] == size) & (summary["app"] == app) & (summary["page"] == page)
-                  & (summary["metric"] == metric)]
+    row = summary[
+        (summary["size"] == size) & (summary["app"] == app) & (summary["page"] == page) & (summary["metric"] == metric)
+    ]
     return float(row["median"].iloc[0]) if len(row) else math.nan
 
 
@@ -49,28 +51,56 @@ def _target(name: str, measured: float, limit: float, unit: str = "×") -> dict:
     return {"target": name, "measured": measured, "limit": limit, "unit": unit, "verdict": verdict}
 
 
-def evaluate_targets(summary: pd.DataFrame, pages: list[str], embedded="embedded",
-                     mid=100_000, large=1_000_000) -> pd.DataFrame:
+def evaluate_targets(
+    summary: pd.DataFrame, pages: list[str], embedded="embedded", mid=100_000, large=1_000_000
+) -> pd.DataFrame:
     """The issue's targets, each as measured ratio (or MiB) against its limit."""
     rows = []
     floor = _value(summary, embedded, FLOOR, FLOOR, "drawn_s")
     for page in pages:
-        rows.append(_target(f"{page} page, embedded data: drawn vs floor",
-                            _value(summary, embedded, APP, page, "drawn_s") / floor, 1.2))
-    for metric, limit, words in (("drawn_s", 0.6, "drawn"), ("rerun_s", 0.35, "rerun after a filter"),
-                                 ("select_s", 0.4, "redraw after a selection")):
-        rows.append(_target(f"map page, {mid:,} sites: {words} vs baseline",
-                            _value(summary, mid, APP, MAP_PAGE, metric)
-                            / _value(summary, mid, BASELINE, MAP_PAGE, metric), limit))
+        rows.append(
+            _target(
+                f"{page} page, embedded data: drawn vs floor",
+                _value(summary, embedded, APP, page, "drawn_s") / floor,
+                1.2,
+            )
+        )
+    for metric, limit, words in (
+        ("drawn_s", 0.6, "drawn"),
+        ("rerun_s", 0.35, "rerun after a filter"),
+        ("select_s", 0.4, "redraw after a selection"),
+    ):
+        rows.append(
+            _target(
+                f"map page, {mid:,} sites: {words} vs baseline",
+                _value(summary, mid, APP, MAP_PAGE, metric) / _value(summary, mid, BASELINE, MAP_PAGE, metric),
+                limit,
+            )
+        )
     for page in pages:
-        rows.append(_target(f"{page} page, {large:,} vs {mid:,} sites: drawn",
-                            _value(summary, large, APP, page, "drawn_s")
-                            / _value(summary, mid, APP, page, "drawn_s"), 1.5))
+        rows.append(
+            _target(
+                f"{page} page, {large:,} vs {mid:,} sites: drawn",
+                _value(summary, large, APP, page, "drawn_s") / _value(summary, mid, APP, page, "drawn_s"),
+                1.5,
+            )
+        )
     rss5_app = _value(summary, mid, APP, MAP_PAGE, "rss5_mib")
-    rows.append(_target(f"server RSS, 5 sessions, {mid:,} sites: vs baseline",
-                        rss5_app / _value(summary, mid, BASELINE, MAP_PAGE, "rss5_mib"), 0.6))
-    rows.append(_target(f"server RSS per extra session, {mid:,} sites",
-                        (rss5_app - _value(summary, mid, APP, MAP_PAGE, "rss1_mib")) / 4, 5.0, "MiB"))
+    rows.append(
+        _target(
+            f"server RSS, 5 sessions, {mid:,} sites: vs baseline",
+            rss5_app / _value(summary, mid, BASELINE, MAP_PAGE, "rss5_mib"),
+            0.6,
+        )
+    )
+    rows.append(
+        _target(
+            f"server RSS per extra session, {mid:,} sites",
+            (rss5_app - _value(summary, mid, APP, MAP_PAGE, "rss1_mib")) / 4,
+            5.0,
+            "MiB",
+        )
+    )
     return pd.DataFrame(rows)
 
 
@@ -82,13 +112,15 @@ def chrome_breakdown(summary: pd.DataFrame, pages: list[str], embedded="embedded
     chrome = _value(summary, embedded, FLOOR_CHROME, FLOOR, "drawn_s")
     rows = [("the floor's chart with the dashboard's chrome", chrome)]
     rows += [(f"{page} page", _value(summary, embedded, APP, page, "drawn_s")) for page in pages]
-    return pd.DataFrame({
-        "what": [what for what, _ in rows],
-        "drawn (s)": [_cell(value, 2) for _, value in rows],
-        "vs floor": [_cell(value / floor, 2) for _, value in rows],
-        "vs floor with chrome": [_cell(value / chrome, 2) for _, value in rows],
-        "over floor with chrome (s)": [_cell(value - chrome, 2) for _, value in rows],
-    })
+    return pd.DataFrame(
+        {
+            "what": [what for what, _ in rows],
+            "drawn (s)": [_cell(value, 2) for _, value in rows],
+            "vs floor": [_cell(value / floor, 2) for _, value in rows],
+            "vs floor with chrome": [_cell(value / chrome, 2) for _, value in rows],
+            "over floor with chrome (s)": [_cell(value - chrome, 2) for _, value in rows],
+        }
+    )
 
 
 def _cell(value: float, digits: int) -> str:
@@ -98,10 +130,14 @@ def _cell(value: float, digits: int) -> str:
 def results_table(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per (size, app, page); one column per metric, as printed text."""
     shown = summary.assign(
-        text=[_cell(m, 1 if metric.endswith("mib") else 2) + (f" ({f} failed)" if f else "")
-              for m, metric, f in zip(summary["median"], summary["metric"], summary["failed"])])
-    wide = shown.pivot_table(index=["size", "app", "page"], columns="metric", values="text",
-                             aggfunc="first", sort=False)
+        text=[
+            _cell(m, 1 if metric.endswith("mib") else 2) + (f" ({f} failed)" if f else "")
+            for m, metric, f in zip(summary["median"], summary["metric"], summary["failed"])
+        ]
+    )
+    wide = shown.pivot_table(
+        index=["size", "app", "page"], columns="metric", values="text", aggfunc="first", sort=False
+    )
     wide = wide.reindex(columns=[m for m in METRIC_LABELS if m in wide.columns]).fillna("")
     wide.columns = [METRIC_LABELS[c] for c in wide.columns]
     wide = wide.reset_index()
@@ -117,12 +153,16 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def targets_table(targets: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "target": targets["target"],
-        "measured": [_cell(m, 2) + ("" if u == "×" else f" {u}") for m, u in zip(targets["measured"], targets["unit"])],
-        "limit": [f"≤ {lim:g}{'×' if u == '×' else ' ' + u}" for lim, u in zip(targets["limit"], targets["unit"])],
-        "verdict": targets["verdict"],
-    })
+    return pd.DataFrame(
+        {
+            "target": targets["target"],
+            "measured": [
+                _cell(m, 2) + ("" if u == "×" else f" {u}") for m, u in zip(targets["measured"], targets["unit"])
+            ],
+            "limit": [f"≤ {lim:g}{'×' if u == '×' else ' ' + u}" for lim, u in zip(targets["limit"], targets["unit"])],
+            "verdict": targets["verdict"],
+        }
+    )
 
 
 # ---------------------------------------------------------------- load and soak
@@ -143,46 +183,64 @@ def load_summary(result: dict) -> dict:
     complete = result["opened"] == result["sessions"]
     ok = not result["errors"] and growth <= RSS_GROWTH_LIMIT and complete and len(result["rerun_s"]) > 0
     return {
-        "sessions": result["sessions"], "opened": result["opened"], "duration_s": result["duration_s"],
-        "reruns": len(result["rerun_s"]), "p50_s": percentile(result["rerun_s"], 50),
+        "sessions": result["sessions"],
+        "opened": result["opened"],
+        "duration_s": result["duration_s"],
+        "reruns": len(result["rerun_s"]),
+        "p50_s": percentile(result["rerun_s"], 50),
         "p95_s": percentile(result["rerun_s"], 95),
         "script_p50_s": percentile(result.get("script_s", []), 50),
-        "script_p95_s": percentile(result.get("script_s", []), 95), "errors": len(result["errors"]),
-        "rss_warm_mib": result["rss_warm_mib"], "rss_end_mib": result["rss_end_mib"],
-        "rss_max_mib": result["rss_max_mib"], "rss_growth": growth,
+        "script_p95_s": percentile(result.get("script_s", []), 95),
+        "errors": len(result["errors"]),
+        "rss_warm_mib": result["rss_warm_mib"],
+        "rss_end_mib": result["rss_end_mib"],
+        "rss_max_mib": result["rss_max_mib"],
+        "rss_growth": growth,
         "verdict": "pass" if ok else "FAIL",
     }
 
 
 def load_markdown(summary: dict, command: str, page: str, data_dir) -> str:
-    rows = pd.DataFrame([
-        ("sessions opened / asked", f"{summary['opened']} / {summary['sessions']}", "all"),
-        ("measured duration", f"{summary['duration_s']:.0f} s", ""),
-        ("reruns measured", f"{summary['reruns']:,}", ""),
-        ("rerun until drawn, p50 / p95", f"{_cell(summary['p50_s'], 2)} / {_cell(summary['p95_s'], 2)} s", ""),
-        ("rerun until the script finished, p50 / p95",
-         f"{_cell(summary['script_p50_s'], 2)} / {_cell(summary['script_p95_s'], 2)} s", ""),
-        ("errors", f"{summary['errors']}", "0"),
-        ("server RSS after warm-up", f"{summary['rss_warm_mib']:.0f} MiB", ""),
-        ("server RSS at the end (max during)", f"{summary['rss_end_mib']:.0f} MiB ({summary['rss_max_mib']:.0f})", ""),
-        ("RSS end / warm-up", f"{summary['rss_growth']:.3f}", f"≤ {RSS_GROWTH_LIMIT:g}"),
-    ], columns=["measure", "value", "target"])
-    return "\n".join([
-        LOAD_MARKER,
-        "",
-        "## Load and soak",
-        "",
-        f"`{command}` — page `{page}`, data: {data_dir or 'embedded'}. Each session is a browser",
-        "context that picks a random region in the sidebar's Region filter, then clears it, timing",
-        "each rerun until the script has finished and until the page is drawn again. One Chromium",
-        "renders every session on the same machine as the server (maps in software WebGL), so the",
-        "drawn times include the browser's share of the CPU.",
-        "",
-        markdown_table(rows),
-        "",
-        f"Verdict: **{summary['verdict']}**.",
-        "",
-    ])
+    rows = pd.DataFrame(
+        [
+            ("sessions opened / asked", f"{summary['opened']} / {summary['sessions']}", "all"),
+            ("measured duration", f"{summary['duration_s']:.0f} s", ""),
+            ("reruns measured", f"{summary['reruns']:,}", ""),
+            ("rerun until drawn, p50 / p95", f"{_cell(summary['p50_s'], 2)} / {_cell(summary['p95_s'], 2)} s", ""),
+            (
+                "rerun until the script finished, p50 / p95",
+                f"{_cell(summary['script_p50_s'], 2)} / {_cell(summary['script_p95_s'], 2)} s",
+                "",
+            ),
+            ("errors", f"{summary['errors']}", "0"),
+            ("server RSS after warm-up", f"{summary['rss_warm_mib']:.0f} MiB", ""),
+            (
+                "server RSS at the end (max during)",
+                f"{summary['rss_end_mib']:.0f} MiB ({summary['rss_max_mib']:.0f})",
+                "",
+            ),
+            ("RSS end / warm-up", f"{summary['rss_growth']:.3f}", f"≤ {RSS_GROWTH_LIMIT:g}"),
+        ],
+        columns=["measure", "value", "target"],
+    )
+    return "\n".join(
+        [
+            LOAD_MARKER,
+            "",
+            "## Load and soak",
+            "",
+            f"`{command}` — page `{page}`, data: {data_dir or 'embedded'}. Each session is a browser",
+            "context that picks a random region in the sidebar's Region filter, then clears it, timing",
+            "each rerun until the script has finished and until the page is drawn again. One Chromium",
+            "renders every session on the same machine as the server (maps in software WebGL), so the",
+            "drawn times include the browser's share of the CPU.",
+            "",
+            markdown_table(rows),
+            "",
+            f"Verdict: **{summary['verdict']}**.",
+            "",
+        ]
+    )
 
 
 def replace_section(path, marker: str, section: str) -> None:
@@ -203,8 +261,9 @@ def kept_section(path, marker: str) -> str:
 MAX_SESSIONS, MAX_DURATION_S = 50, 1800  # bounded in count and time, as the issue asks
 
 
-def soak_arguments(description: str, default_page: str, timeout_s: float, timeout_help: str,
-                   root: Path, argv: list[str] | None = None) -> argparse.Namespace:
+def soak_arguments(
+    description: str, default_page: str, timeout_s: float, timeout_help: str, root: Path, argv: list[str] | None = None
+) -> argparse.Namespace:
     """The options both soaks share, checked against the bounds; sets the server's offline
     environment (the shared ONS boundaries beside the project, no network)."""
     parser = argparse.ArgumentParser(description=description)

@@ -50,8 +50,9 @@ class Recorder:
             value, error = float(action()), None
         except Exception as exc:  # a timed-out or crashed page is a result, not the end of the run
             value, error = math.nan, f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"
-        self.records.append({"size": size, "app": app, "page": page, "metric": metric,
-                             "repeat": repeat, "value": value, "error": error})
+        self.records.append(
+            {"size": size, "app": app, "page": page, "metric": metric, "repeat": repeat, "value": value, "error": error}
+        )
         shown = f"{value:.2f}" if error is None else f"FAILED ({error})"
         print(f"  {datasets.size_label(size):>10} {app:8} {page:10} {metric:9} #{repeat}: {shown}", flush=True)
         return value
@@ -68,37 +69,55 @@ def _open_and(browser, url, timeout_ms, then=None) -> float:
 
 def time_pages(rec, browser, size, app, url, pages, repeat, timeout_ms):
     for page in pages:
-        rec.measure(size, app, page, "drawn_s", repeat,
-                    lambda: _open_and(browser, url + page_path(page), timeout_ms))
+        rec.measure(size, app, page, "drawn_s", repeat, lambda: _open_and(browser, url + page_path(page), timeout_ms))
     if MAP_PAGE in pages or app == BASELINE:
         map_url = url + ("/" if app == BASELINE else page_path(MAP_PAGE))
-        rec.measure(size, app, MAP_PAGE, "select_s", repeat,
-                    lambda: _open_and(browser, map_url, timeout_ms, lambda s: s.box_select_on_map()))
-        rec.measure(size, app, MAP_PAGE, "rerun_s", repeat,
-                    lambda: _open_and(browser, map_url, timeout_ms,
-                                      lambda s: s.change_filter(FILTER_LABEL, FILTER_OPTION)))
+        rec.measure(
+            size,
+            app,
+            MAP_PAGE,
+            "select_s",
+            repeat,
+            lambda: _open_and(browser, map_url, timeout_ms, lambda s: s.box_select_on_map()),
+        )
+        rec.measure(
+            size,
+            app,
+            MAP_PAGE,
+            "rerun_s",
+            repeat,
+            lambda: _open_and(browser, map_url, timeout_ms, lambda s: s.change_filter(FILTER_LABEL, FILTER_OPTION)),
+        )
 
 
 def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url, chrome_url):
     app_env, base_env = datasets.app_env(size, folder), datasets.baseline_env(folder)
-    with streamlit_server("dashboard.py", env=app_env, startup_timeout_s=120) as (app_url, _), \
-            streamlit_server(BASELINE_SCRIPT, env=base_env, startup_timeout_s=120) as (base_url, _):
+    with (
+        streamlit_server("dashboard.py", env=app_env, startup_timeout_s=120) as (app_url, _),
+        streamlit_server(BASELINE_SCRIPT, env=base_env, startup_timeout_s=120) as (base_url, _),
+    ):
         print(f"{datasets.size_label(size)}: warming up (first loads, not counted)", flush=True)
         for page in pages:
-            rec.measure(size, APP, page, "first_drawn_s", 0,
-                        lambda: _open_and(browser, app_url + page_path(page), timeout_ms))
-        rec.measure(size, BASELINE, MAP_PAGE, "first_drawn_s", 0, lambda: _open_and(browser, base_url + "/", timeout_ms))
+            rec.measure(
+                size, APP, page, "first_drawn_s", 0, lambda: _open_and(browser, app_url + page_path(page), timeout_ms)
+            )
+        rec.measure(
+            size, BASELINE, MAP_PAGE, "first_drawn_s", 0, lambda: _open_and(browser, base_url + "/", timeout_ms)
+        )
         for repeat in range(1, repeats + 1):
             # Alternate which goes first so neither always runs on a cooler machine.
             order = [(APP, app_url), (BASELINE, base_url)]
-            for app, url in (order if repeat % 2 else order[::-1]):
+            for app, url in order if repeat % 2 else order[::-1]:
                 time_pages(rec, browser, size, app, url, pages if app == APP else [MAP_PAGE], repeat, timeout_ms)
             rec.measure(size, FLOOR, FLOOR, "drawn_s", repeat, lambda: _open_and(browser, floor_url + "/", timeout_ms))
-            rec.measure(size, FLOOR_CHROME, FLOOR, "drawn_s", repeat,
-                        lambda: _open_and(browser, chrome_url + "/", timeout_ms))
+            rec.measure(
+                size, FLOOR_CHROME, FLOOR, "drawn_s", repeat, lambda: _open_and(browser, chrome_url + "/", timeout_ms)
+            )
     for repeat in range(1, repeats + 1):
-        for app, script, env, path in ((APP, "dashboard.py", app_env, page_path(MAP_PAGE)),
-                                       (BASELINE, BASELINE_SCRIPT, base_env, "/")):
+        for app, script, env, path in (
+            (APP, "dashboard.py", app_env, page_path(MAP_PAGE)),
+            (BASELINE, BASELINE_SCRIPT, base_env, "/"),
+        ):
             with streamlit_server(script, env=env, startup_timeout_s=120) as (url, process):
                 pair = {}
 
@@ -113,76 +132,81 @@ def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url, 
 
 def machine_description() -> str:
     try:
-        chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
-                                  timeout=20).stdout.strip()
+        chromium = subprocess.run(
+            ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20
+        ).stdout.strip()
     except Exception:  # only used for the report header
         chromium = "chromium (version unknown)"
     import plotly
     import streamlit
 
-    return (f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()}, "
-            f"Streamlit {streamlit.__version__}, Plotly {plotly.__version__}, {chromium}")
+    return (
+        f"{os.cpu_count()} CPUs ({platform.machine()}), Python {platform.python_version()}, "
+        f"Streamlit {streamlit.__version__}, Plotly {plotly.__version__}, {chromium}"
+    )
 
 
-def write_report(path: Path, records: list[dict], pages: list[str], sizes: list, command: str,
-                 data_root: Path) -> str:
+def write_report(path: Path, records: list[dict], pages: list[str], sizes: list, command: str, data_root: Path) -> str:
     summary = report.summarise([r for r in records if r["metric"] != "first_drawn_s"])
     first = report.summarise([r for r in records if r["metric"] == "first_drawn_s"])
     table = report.markdown_table(report.results_table(summary))
     first_table = report.markdown_table(report.results_table(first))
     mid = 100_000 if 100_000 in sizes else None
     large = 1_000_000 if 1_000_000 in sizes else None
-    targets = report.targets_table(report.evaluate_targets(summary, pages, mid=mid or 100_000,
-                                                           large=large or 1_000_000))
-    text = "\n".join([
-        "# Performance",
-        "",
-        "Generated by `bench/run.py` (run on demand; not part of the test command). Re-run it with",
-        "exactly this command and this file is rewritten:",
-        "",
-        "```bash",
-        command,
-        "```",
-        "",
-        f"Run on {dt.datetime.now().isoformat(timespec='minutes')}: {machine_description()}.",
-        f"Synthetic data (labelled synthetic on every row, generated by `lib/data/synthetic.py`) in `{data_root}`,",
-        "loaded by the dashboard through `MMIP_DATA_DIR`, the switch a user would set.",
-        "",
-        "Method: headless Chromium through `tests/e2e/harness.py`; a fresh browser context per",
-        "measurement on a warm server (the first load after start is reported separately below);",
-        "dashboard, baseline and floor alternate within every repeat; values are medians of the",
-        "repeats. *Drawn*: script finished, every Plotly chart has its SVG and every MapLibre map has loaded.",
-        "*Rerun*: pick Wales in the sidebar's Region filter until the page is drawn again.",
-        "*Selection*: drag a Box Select over the middle of the map until it is drawn again.",
-        "Both on the page's own clock, from the press on the option (or the release that ends the box)",
-        "to the first animation frame drawn after the new run (not the automation's round trips).",
-        "*RSS*: the server process's resident memory on a fresh server with 1, then 5 sessions open",
-        "on the map page. The baseline (`bench/baseline/app.py`) is the obvious no-cache app: it",
-        "reads the CSV on every rerun and plots every point; the floor (`bench/floor/app.py`) is one",
-        "tiny Plotly chart, measured bare and under the dashboard's chrome (below). Timings on a",
-        "shared machine are noisy: compare ratios within one run.",
-        "",
-        "## Results (medians)",
-        "",
-        table,
-        "",
-        "## Targets (issue #10)",
-        "",
-        report.markdown_table(targets),
-        "",
-        "## The floor with the dashboard's chrome (not a target: where a page's time over the floor goes)",
-        "",
-        "The floor's tiny chart as the default page of `bench/floor_chrome/app.py`, under the dashboard's",
-        "own page set-up, navigation, sidebar filters and copy-link box (embedded data). Its ratio to the",
-        "bare floor is what every dashboard page pays before its own content.",
-        "",
-        report.markdown_table(report.chrome_breakdown(summary, pages)),
-        "",
-        "## First load after server start (not in the medians)",
-        "",
-        first_table,
-        "",
-    ])
+    targets = report.targets_table(
+        report.evaluate_targets(summary, pages, mid=mid or 100_000, large=large or 1_000_000)
+    )
+    text = "\n".join(
+        [
+            "# Performance",
+            "",
+            "Generated by `bench/run.py` (run on demand; not part of the test command). Re-run it with",
+            "exactly this command and this file is rewritten:",
+            "",
+            "```bash",
+            command,
+            "```",
+            "",
+            f"Run on {dt.datetime.now().isoformat(timespec='minutes')}: {machine_description()}.",
+            f"Synthetic data (labelled synthetic on every row, generated by `lib/data/synthetic.py`) in `{data_root}`,",
+            "loaded by the dashboard through `MMIP_DATA_DIR`, the switch a user would set.",
+            "",
+            "Method: headless Chromium through `tests/e2e/harness.py`; a fresh browser context per",
+            "measurement on a warm server (the first load after start is reported separately below);",
+            "dashboard, baseline and floor alternate within every repeat; values are medians of the",
+            "repeats. *Drawn*: script finished, every Plotly chart has its SVG and every MapLibre map has loaded.",
+            "*Rerun*: pick Wales in the sidebar's Region filter until the page is drawn again.",
+            "*Selection*: drag a Box Select over the middle of the map until it is drawn again.",
+            "Both on the page's own clock, from the press on the option (or the release that ends the box)",
+            "to the first animation frame drawn after the new run (not the automation's round trips).",
+            "*RSS*: the server process's resident memory on a fresh server with 1, then 5 sessions open",
+            "on the map page. The baseline (`bench/baseline/app.py`) is the obvious no-cache app: it",
+            "reads the CSV on every rerun and plots every point; the floor (`bench/floor/app.py`) is one",
+            "tiny Plotly chart, measured bare and under the dashboard's chrome (below). Timings on a",
+            "shared machine are noisy: compare ratios within one run.",
+            "",
+            "## Results (medians)",
+            "",
+            table,
+            "",
+            "## Targets (issue #10)",
+            "",
+            report.markdown_table(targets),
+            "",
+            "## The floor with the dashboard's chrome (not a target: where a page's time over the floor goes)",
+            "",
+            "The floor's tiny chart as the default page of `bench/floor_chrome/app.py`, under the dashboard's",
+            "own page set-up, navigation, sidebar filters and copy-link box (embedded data). Its ratio to the",
+            "bare floor is what every dashboard page pays before its own content.",
+            "",
+            report.markdown_table(report.chrome_breakdown(summary, pages)),
+            "",
+            "## First load after server start (not in the medians)",
+            "",
+            first_table,
+            "",
+        ]
+    )
     # The load-test section (bench/load.py) is a separate run: keep it.
     kept = report.kept_section(path, report.LOAD_MARKER)
     path.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
@@ -191,8 +215,13 @@ def write_report(path: Path, records: list[dict], pages: list[str], sizes: list,
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 10_000, 100_000, 1_000_000],
-                        help="synthetic site counts (the embedded data is always measured first)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[1000, 10_000, 100_000, 1_000_000],
+        help="synthetic site counts (the embedded data is always measured first)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pages", nargs="+", default=DEFAULT_PAGES)
     parser.add_argument("--data-root", type=Path, default=datasets.DEFAULT_ROOT)
@@ -217,16 +246,27 @@ def main(argv: list[str] | None = None) -> int:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            with streamlit_server(FLOOR_SCRIPT) as (floor_url, _), \
-                    streamlit_server(FLOOR_CHROME_SCRIPT) as (chrome_url, _):
+            with (
+                streamlit_server(FLOOR_SCRIPT) as (floor_url, _),
+                streamlit_server(FLOOR_CHROME_SCRIPT) as (chrome_url, _),
+            ):
                 # Warm, like the apps: a first load after start (loading data, importing) is not
                 # what the medians compare.
                 for url in (floor_url, chrome_url):
                     _open_and(browser, url + "/", timeout_ms)
                 for size in sizes:
                     try:
-                        run_size(rec, browser, size, folders[size], args.pages, args.repeats, timeout_ms, floor_url,
-                                 chrome_url)
+                        run_size(
+                            rec,
+                            browser,
+                            size,
+                            folders[size],
+                            args.pages,
+                            args.repeats,
+                            timeout_ms,
+                            floor_url,
+                            chrome_url,
+                        )
                     except Exception:  # a server that will not start at one size must not lose the others
                         print(f"{datasets.size_label(size)}: aborted\n{traceback.format_exc()}", flush=True)
         finally:

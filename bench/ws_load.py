@@ -163,8 +163,11 @@ def element_errors(element: Element) -> list[str]:
     kind = element.WhichOneof("type")
     if kind == "exception":
         return [f"exception: {element.exception.type}: {element.exception.message[:160]}"]
-    text = {"markdown": lambda: element.markdown.body, "alert": lambda: element.alert.body,
-            "text": lambda: element.text.body}.get(kind, lambda: "")()
+    text = {
+        "markdown": lambda: element.markdown.body,
+        "alert": lambda: element.alert.body,
+        "text": lambda: element.text.body,
+    }.get(kind, lambda: "")()
     return [f"{kind}: {text[:160]}"] if ERROR_TEXT in text else []
 
 
@@ -174,6 +177,7 @@ def element_errors(element: Element) -> list[str]:
 @dataclass
 class Run:
     """What one script run sent."""
+
     elements: int = 0
     errors: list[str] = field(default_factory=list)
     status: int | None = None  # ForwardMsg.ScriptFinishedStatus once finished
@@ -196,8 +200,11 @@ class Tab:
 
     def rerun_message(self) -> bytes:
         """``BackMsg.rerun_script`` with every widget value, as the frontend sends it."""
-        state = ClientState(query_string=self.query_string, page_script_hash=self.page_script_hash,
-                            page_name="" if self.page_script_hash else self.page_name)
+        state = ClientState(
+            query_string=self.query_string,
+            page_script_hash=self.page_script_hash,
+            page_name="" if self.page_script_hash else self.page_name,
+        )
         state.widget_states.widgets.extend(self.values.values())
         state.cached_message_hashes.extend(self.cache.hashes())
         state.context_info.url = self.url
@@ -270,8 +277,12 @@ class Tab:
 
 def rerun_stats(seconds: list[float]) -> dict:
     """Count, p50, p95 and max of rerun times (NaN when there are none)."""
-    return {"reruns": len(seconds), "p50_s": report.percentile(seconds, 50),
-            "p95_s": report.percentile(seconds, 95), "max_s": max(seconds) if seconds else math.nan}
+    return {
+        "reruns": len(seconds),
+        "p50_s": report.percentile(seconds, 50),
+        "p95_s": report.percentile(seconds, 95),
+        "max_s": max(seconds) if seconds else math.nan,
+    }
 
 
 def summarise(result: dict) -> dict:
@@ -324,9 +335,16 @@ async def timed_rerun(ws, tab: Tab, timeout_s: float) -> tuple[float, Run]:
                 return time.perf_counter() - started, tab.run
 
 
-async def session_loop(base_url: str, page: str, seed: int, tally: Tally, ready: asyncio.Event,
-                       timeout_s: float, think_s: tuple[float, float] = (0.2, 1.0),
-                       max_failures: int = 3) -> None:
+async def session_loop(
+    base_url: str,
+    page: str,
+    seed: int,
+    tally: Tally,
+    ready: asyncio.Event,
+    timeout_s: float,
+    think_s: tuple[float, float] = (0.2, 1.0),
+    max_failures: int = 3,
+) -> None:
     """One simulated person: open the page, then change the Region filter until cancelled.
     A failure is counted and the tab reopened (a new session), up to ``max_failures`` in a row."""
     from websockets.asyncio.client import connect
@@ -337,8 +355,7 @@ async def session_loop(base_url: str, page: str, seed: int, tally: Tally, ready:
     while failures < max_failures:
         try:
             # max_size=None: a map figure with its boundaries is several MB in one delta.
-            async with connect(ws_url, subprotocols=SUBPROTOCOLS, max_size=None,
-                               open_timeout=timeout_s) as ws:
+            async with connect(ws_url, subprotocols=SUBPROTOCOLS, max_size=None, open_timeout=timeout_s) as ws:
                 tab = Tab(page, url=f"{base_url}/{page}")
                 _, run = await timed_rerun(ws, tab, timeout_s)
                 tally.errors.extend(f"session {seed}, opening: {e}" for e in run.errors)
@@ -368,8 +385,16 @@ async def session_loop(base_url: str, page: str, seed: int, tally: Tally, ready:
             await asyncio.sleep(1.0)
 
 
-async def run_load(base_url: str, pid: int, sessions: int, duration_s: float, warmup_s: float,
-                   timeout_s: float, page: str = "map", progress=print) -> dict:
+async def run_load(
+    base_url: str,
+    pid: int,
+    sessions: int,
+    duration_s: float,
+    warmup_s: float,
+    timeout_s: float,
+    page: str = "map",
+    progress=print,
+) -> dict:
     """Run the sessions against the server at ``base_url`` (process ``pid``); the raw result."""
     if not is_loopback(base_url):
         raise ValueError(f"loopback only: {base_url}")
@@ -379,12 +404,12 @@ async def run_load(base_url: str, pid: int, sessions: int, duration_s: float, wa
 
     tally, ready = Tally(), asyncio.Event()
     client_cpu_start = time.process_time()  # this process only: the clients, not the server
-    tasks = [asyncio.create_task(session_loop(base_url, page, seed, tally, ready, timeout_s))
-             for seed in range(sessions)]
+    tasks = [
+        asyncio.create_task(session_loop(base_url, page, seed, tally, ready, timeout_s)) for seed in range(sessions)
+    ]
     try:
         open_deadline = time.monotonic() + 2 * timeout_s
-        while (len(tally.opened) < sessions and time.monotonic() < open_deadline
-               and not all(t.done() for t in tasks)):
+        while len(tally.opened) < sessions and time.monotonic() < open_deadline and not all(t.done() for t in tasks):
             await asyncio.sleep(0.2)
         progress(f"{len(tally.opened)}/{sessions} sessions opened; warming up {warmup_s:.0f} s")
         # Warm-up: every session changing filters for warmup_s; its RSS is what the soak is compared with.
@@ -398,8 +423,9 @@ async def run_load(base_url: str, pid: int, sessions: int, duration_s: float, wa
         while time.monotonic() < end:
             await asyncio.sleep(min(5.0, max(0.0, end - time.monotonic())))
             samples.append(rss_mib(pid))
-            progress(f"  {len(tally.since(measure_start))} reruns, {len(tally.errors)} errors, "
-                     f"RSS {samples[-1]:.0f} MiB")
+            progress(
+                f"  {len(tally.since(measure_start))} reruns, {len(tally.errors)} errors, RSS {samples[-1]:.0f} MiB"
+            )
     finally:
         for task in tasks:
             task.cancel()
@@ -407,10 +433,16 @@ async def run_load(base_url: str, pid: int, sessions: int, duration_s: float, wa
     # The sessions' script runs stop with their connections: let the server settle before the last RSS.
     await asyncio.sleep(2)
     return {
-        "sessions": sessions, "opened": len(tally.opened), "duration_s": duration_s,
-        "rerun_s": tally.since(measure_start), "errors": tally.errors, "picks": tally.picks,
+        "sessions": sessions,
+        "opened": len(tally.opened),
+        "duration_s": duration_s,
+        "rerun_s": tally.since(measure_start),
+        "errors": tally.errors,
+        "picks": tally.picks,
         "picks_applied": tally.applied,
-        "rss_warm_mib": rss_warm, "rss_end_mib": rss_mib(pid), "rss_max_mib": max(samples or [rss_warm]),
+        "rss_warm_mib": rss_warm,
+        "rss_end_mib": rss_mib(pid),
+        "rss_max_mib": max(samples or [rss_warm]),
         "client_cpu_s": time.process_time() - client_cpu_start,
     }
 
@@ -424,44 +456,61 @@ def _num(value: float, digits: int = 2) -> str:
 
 def markdown(summary: dict, command: str, page: str, data_dir) -> str:
     rows = [
-        ("sessions opened / asked", f"{summary['opened']} / {summary['sessions']}", "all",
-         "pass" if summary["opened"] == summary["sessions"] else "FAIL"),
+        (
+            "sessions opened / asked",
+            f"{summary['opened']} / {summary['sessions']}",
+            "all",
+            "pass" if summary["opened"] == summary["sessions"] else "FAIL",
+        ),
         ("measured duration", f"{summary['duration_s']:.0f} s", "", ""),
         ("reruns measured", f"{summary['reruns']:,}", "", ""),
-        ("rerun until script_finished, p50 / p95 / max",
-         f"{_num(summary['p50_s'])} / {_num(summary['p95_s'])} / {_num(summary['max_s'])} s", "", ""),
-        ("region picks the app applied (in its URL), whole run",
-         f"{summary['picks_applied']:,} / {summary['picks']:,}", "all", ""),
+        (
+            "rerun until script_finished, p50 / p95 / max",
+            f"{_num(summary['p50_s'])} / {_num(summary['p95_s'])} / {_num(summary['max_s'])} s",
+            "",
+            "",
+        ),
+        (
+            "region picks the app applied (in its URL), whole run",
+            f"{summary['picks_applied']:,} / {summary['picks']:,}",
+            "all",
+            "",
+        ),
         ("errors", f"{summary['errors']}", "0", summary["errors_verdict"]),
         ("CPU used by all the clients, whole run", f"{_num(summary['client_cpu_s'], 1)} s", "", ""),
         ("server RSS after warm-up", f"{summary['rss_warm_mib']:.0f} MiB", "", ""),
-        ("server RSS at the end (max during)",
-         f"{summary['rss_end_mib']:.0f} MiB ({summary['rss_max_mib']:.0f})", "", ""),
-        ("RSS end / warm-up", f"{summary['rss_growth']:.3f}", f"≤ {report.RSS_GROWTH_LIMIT:g}",
-         summary["rss_verdict"]),
+        (
+            "server RSS at the end (max during)",
+            f"{summary['rss_end_mib']:.0f} MiB ({summary['rss_max_mib']:.0f})",
+            "",
+            "",
+        ),
+        ("RSS end / warm-up", f"{summary['rss_growth']:.3f}", f"≤ {report.RSS_GROWTH_LIMIT:g}", summary["rss_verdict"]),
     ]
     import pandas as pd
 
     table = report.markdown_table(pd.DataFrame(rows, columns=["measure", "value", "target", "verdict"]))
     errors = [f"- `{e}`" for e in summary["first_errors"]]
-    return "\n".join([
-        SECTION_START,
-        "",
-        "## Load and soak (websocket clients)",
-        "",
-        f"`{command}` — page `{page}`, data: {data_dir or 'embedded'}. Each session is a websocket",
-        "client speaking Streamlit's protocol (no browser, so the load generator costs little CPU): it",
-        "picks a random region in the sidebar's Region filter, then clears it, and times each rerun",
-        "from the request until `script_finished` has arrived with every delta.",
-        "",
-        table,
-        "",
-        *(["First errors:", "", *errors, ""] if errors else []),
-        f"Verdict: **{summary['verdict']}**.",
-        "",
-        SECTION_END,
-        "",
-    ])
+    return "\n".join(
+        [
+            SECTION_START,
+            "",
+            "## Load and soak (websocket clients)",
+            "",
+            f"`{command}` — page `{page}`, data: {data_dir or 'embedded'}. Each session is a websocket",
+            "client speaking Streamlit's protocol (no browser, so the load generator costs little CPU): it",
+            "picks a random region in the sidebar's Region filter, then clears it, and times each rerun",
+            "from the request until `script_finished` has arrived with every delta.",
+            "",
+            table,
+            "",
+            *(["First errors:", "", *errors, ""] if errors else []),
+            f"Verdict: **{summary['verdict']}**.",
+            "",
+            SECTION_END,
+            "",
+        ]
+    )
 
 
 def write_section(path: Path, section: str) -> None:
@@ -479,12 +528,23 @@ def write_section(path: Path, section: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     from tests.e2e.harness import ROOT, streamlit_server
 
-    args = report.soak_arguments(__doc__.splitlines()[0], default_page="map", timeout_s=60.0,
-                                 timeout_help="per rerun", root=ROOT, argv=argv)
+    args = report.soak_arguments(
+        __doc__.splitlines()[0], default_page="map", timeout_s=60.0, timeout_help="per rerun", root=ROOT, argv=argv
+    )
     env = {"MMIP_DATA_DIR": str(args.data_dir)} if args.data_dir else {}
     with streamlit_server("dashboard.py", env=env, startup_timeout_s=120) as (url, process):
-        result = asyncio.run(run_load(url, process.pid, args.sessions, args.duration_s, args.warmup_s,
-                                      args.timeout_s, args.page, progress=lambda s: print(s, flush=True)))
+        result = asyncio.run(
+            run_load(
+                url,
+                process.pid,
+                args.sessions,
+                args.duration_s,
+                args.warmup_s,
+                args.timeout_s,
+                args.page,
+                progress=lambda s: print(s, flush=True),
+            )
+        )
     summary = summarise(result)
     command = ".venv/bin/python -m bench.ws_load " + shlex.join(argv if argv is not None else sys.argv[1:])
     section = markdown(summary, command, args.page, args.data_dir)

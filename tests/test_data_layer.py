@@ -76,8 +76,13 @@ def test_missing_column_is_reported(tmp_path):
 
 
 def test_coerce_reports_unreadable_numbers_and_keeps_rows():
-    raw = pd.DataFrame({"investment_id": ["I0001", "I0002", "I0003"],
-                        "public_gbp": ["1,200,000", "lots", ""], "year": ["2019", "2020.5", ""]})
+    raw = pd.DataFrame(
+        {
+            "investment_id": ["I0001", "I0002", "I0003"],
+            "public_gbp": ["1,200,000", "lots", ""],
+            "year": ["2019", "2020.5", ""],
+        }
+    )
     typed, problems = coerce_frame(raw, "investments", "upload.csv")
     assert len(typed) == 3
     assert typed["public_gbp"].tolist()[0] == 1_200_000

@@ -8,8 +8,14 @@ from lib.analysis import centres, key_figures
 from lib.data.schemas import ITL1_CODES, UK_LAT, UK_LON, YEAR_RANGE
 from lib.geo import boundaries
 
-ID_COLUMNS = {"sites": "site_id", "centres": "centre_id", "investments": "investment_id",
-              "capabilities": "capability_id", "regions": "itl1_code", "mmip_proposals": "proposal_id"}
+ID_COLUMNS = {
+    "sites": "site_id",
+    "centres": "centre_id",
+    "investments": "investment_id",
+    "capabilities": "capability_id",
+    "regions": "itl1_code",
+    "mmip_proposals": "proposal_id",
+}
 
 
 @pytest.mark.parametrize("name", ID_COLUMNS)

@@ -19,34 +19,53 @@ NAMES = {"biologics": "Biologics", "small_molecule": "Small molecule processing"
 
 
 def _sites():
-    return pd.DataFrame({
-        "site_id": ["S0001", "S0002", "S0003", "S0004"],
-        "company": ["Alpha Pharma", "Beta Bio", "=HYPERLINK(\"http://x\")", "Gamma"],
-        "site_name": ["North", "Speke", "West", "East"],
-        "town": ["Darlington", "Liverpool", "Cardiff", "Slough"],
-        "latitude": [54.5, 53.4, 51.48, 51.5], "longitude": [-1.55, -2.9, -3.18, -0.6],
-        "location_precision": "town",
-        "itl1_code": ["TLC", "TLD", "TLL", "TLJ"],
-        "capabilities": [["biologics"], ["small_molecule", "mystery"], ["biologics", "small_molecule"],
-                         ["small_molecule"]],
-        "modality": ["monoclonal antibodies", "Tablets and capsules", "@sterile injectables", None],
-        "status": ["operational", "operational", "closed", "operational"],
-        "approx_employees": pd.array([1200, None, 49, 250], dtype="Int64"),
-        "site_kind": ["commercial", "CDMO", "NHS", "commercial"],
-        "source_url": ["https://a.example/1", "https://b.example/2", "javascript:alert(1)", "https://d.example"],
-        "as_of": "2024-01-01",
-        "note": [None, "Also reported at https://news.example/speke. and http://old.example/x;", "-1+2", None],
-    })
+    return pd.DataFrame(
+        {
+            "site_id": ["S0001", "S0002", "S0003", "S0004"],
+            "company": ["Alpha Pharma", "Beta Bio", '=HYPERLINK("http://x")', "Gamma"],
+            "site_name": ["North", "Speke", "West", "East"],
+            "town": ["Darlington", "Liverpool", "Cardiff", "Slough"],
+            "latitude": [54.5, 53.4, 51.48, 51.5],
+            "longitude": [-1.55, -2.9, -3.18, -0.6],
+            "location_precision": "town",
+            "itl1_code": ["TLC", "TLD", "TLL", "TLJ"],
+            "capabilities": [
+                ["biologics"],
+                ["small_molecule", "mystery"],
+                ["biologics", "small_molecule"],
+                ["small_molecule"],
+            ],
+            "modality": ["monoclonal antibodies", "Tablets and capsules", "@sterile injectables", None],
+            "status": ["operational", "operational", "closed", "operational"],
+            "approx_employees": pd.array([1200, None, 49, 250], dtype="Int64"),
+            "site_kind": ["commercial", "CDMO", "NHS", "commercial"],
+            "source_url": ["https://a.example/1", "https://b.example/2", "javascript:alert(1)", "https://d.example"],
+            "as_of": "2024-01-01",
+            "note": [None, "Also reported at https://news.example/speke. and http://old.example/x;", "-1+2", None],
+        }
+    )
 
 
 def _centres():
-    return pd.DataFrame({
-        "centre_id": ["C001"], "name": ["RNA Hub"], "operator": ["CPI"], "town": ["Darlington"],
-        "latitude": [54.52], "longitude": [-1.55], "location_precision": "town", "itl1_code": ["TLC"],
-        "capabilities": [["rna"]], "status": ["operational"], "centre_type": "CPI",
-        "opened_year": pd.array([2023], dtype="Int64"),
-        "source_url": "https://c.example", "as_of": "2023-05-01", "note": None,
-    })
+    return pd.DataFrame(
+        {
+            "centre_id": ["C001"],
+            "name": ["RNA Hub"],
+            "operator": ["CPI"],
+            "town": ["Darlington"],
+            "latitude": [54.52],
+            "longitude": [-1.55],
+            "location_precision": "town",
+            "itl1_code": ["TLC"],
+            "capabilities": [["rna"]],
+            "status": ["operational"],
+            "centre_type": "CPI",
+            "opened_year": pd.array([2023], dtype="Int64"),
+            "source_url": "https://c.example",
+            "as_of": "2023-05-01",
+            "note": None,
+        }
+    )
 
 
 @pytest.fixture()
@@ -63,13 +82,13 @@ def _ids(tables, filters=Filters(), **query):
 
 
 def test_search_matches_name_company_and_town_in_any_case(tables):
-    assert _ids(tables, search="speke") == ["S0002"]           # site name
-    assert _ids(tables, search="ALPHA") == ["S0001"]           # company
+    assert _ids(tables, search="speke") == ["S0002"]  # site name
+    assert _ids(tables, search="ALPHA") == ["S0001"]  # company
     assert _ids(tables, search="darlington") == ["S0001", "C001"]  # town, site and centre
-    assert _ids(tables, search="cpi") == ["C001"]              # a centre's operator
+    assert _ids(tables, search="cpi") == ["C001"]  # a centre's operator
     assert _ids(tables, search="  beta   liverpool ") == ["S0002"]  # every word must match
     assert _ids(tables, search="beta cardiff") == []
-    assert _ids(tables, search="(") == ["S0003"]              # plain text, not a regular expression
+    assert _ids(tables, search="(") == ["S0003"]  # plain text, not a regular expression
 
 
 def test_modality_text_filter(tables):
@@ -81,8 +100,11 @@ def test_modality_text_filter(tables):
 def test_size_bands_from_employees_including_not_stated(tables):
     table, _ = tables
     assert table.set_index("facility_id")["size_band"].astype(str).to_dict() == {
-        "S0001": "1,000 people or more", "S0002": "size not stated", "S0003": "under 50 people",
-        "S0004": "250 to 999 people", "C001": "size not stated",
+        "S0001": "1,000 people or more",
+        "S0002": "size not stated",
+        "S0003": "under 50 people",
+        "S0004": "250 to 999 people",
+        "C001": "size not stated",
     }
     assert _ids(tables, size_bands=("size not stated",)) == ["S0002", "C001"]
     assert _ids(tables, size_bands=("under 50 people", "250 to 999 people")) == ["S0003", "S0004"]
@@ -97,7 +119,8 @@ def test_shared_filters_combine_with_the_directory_query(tables):
 
 def test_result_summary_says_how_many_are_shown():
     assert directory.result_summary(1200, 5000, 500) == (
-        "**1,200** of 5,000 facilities match. The table shows the first 500; the downloads hold all 1,200.")
+        "**1,200** of 5,000 facilities match. The table shows the first 500; the downloads hold all 1,200."
+    )
     assert directory.result_summary(3, 5000, 3) == "**3** of 5,000 facilities match."
     assert directory.result_summary(0, 10, 0).startswith("No facility of the 10 matches")
 
@@ -128,10 +151,15 @@ def test_site_profile_states_facts_and_lists_every_source(tables):
     assert fields["Since"] == "not stated in the sources"
     assert fields["Where"] == "Liverpool, North West (map position: town centre)"
     assert profile.sources["source"].tolist() == [
-        "https://b.example/2", "https://news.example/speke", "http://old.example/x"]
+        "https://b.example/2",
+        "https://news.example/speke",
+        "http://old.example/x",
+    ]
     assert profile.sources["role"].tolist() == ["main source", "cited in the note", "cited in the note"]
-    assert directory.facility_profile(table, "S0001").fields.set_index("field").loc["Size", "value"] \
+    assert (
+        directory.facility_profile(table, "S0001").fields.set_index("field").loc["Size", "value"]
         == "about 1,200 people"
+    )
 
 
 def test_unsafe_addresses_are_never_links_and_text_is_inert_markdown(tables):
@@ -151,10 +179,10 @@ def test_export_csv_opens_with_all_rows_columns_and_neutralised_formulas(tables)
     assert read.columns.tolist() == directory.EXPORT_COLUMNS
     assert len(read) == 5
     by_id = read.set_index("id")
-    assert by_id.loc["S0003", "company_or_operator"] == "'=HYPERLINK(\"http://x\")"
+    assert by_id.loc["S0003", "company_or_operator"] == '\'=HYPERLINK("http://x")'
     assert by_id.loc["S0003", "modality"] == "'@sterile injectables"
     assert by_id.loc["S0003", "note"] == "'-1+2"
-    assert by_id.loc["S0002", "employees"] == ""          # not stated stays empty, never 0
+    assert by_id.loc["S0002", "employees"] == ""  # not stated stays empty, never 0
     assert by_id.loc["S0001", "capabilities"] == "Biologics"
 
 
@@ -222,13 +250,15 @@ def test_page_unknown_site_in_link_is_a_notice_not_a_crash():
 
 
 def test_profile_sources_as_markdown_link_only_plain_web_addresses():
-    sources = directory.profile_sources("javascript:alert(1)", "2025-01-01",
-                                        "See https://a.example/x_(1) and https://b.example.")
+    sources = directory.profile_sources(
+        "javascript:alert(1)", "2025-01-01", "See https://a.example/x_(1) and https://b.example."
+    )
     text = directory.sources_markdown(sources)
     lines = text.splitlines()
     assert lines[0] == r"- main source (as of 2025\-01\-01): javascript\:alert\(1\)"  # text, not a link
     assert lines[1].startswith(r"- cited in the note: [https\://a\.example/x\_") and lines[1].endswith(
-        "(<https://a.example/x_>)")
+        "(<https://a.example/x_>)"
+    )
     assert lines[2] == r"- cited in the note: [https\://b\.example](<https://b.example>)"
 
 

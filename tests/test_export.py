@@ -9,7 +9,7 @@ import pandas as pd
 
 from lib.data import export
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+44 20 7946 0000", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "+44 20 7946 0000", "-2+3", "@SUM(A1:A2)", "\tcmd", "\rcmd"]
 
 
 def test_formula_like_text_is_neutralised_but_numbers_are_not():
@@ -48,5 +48,7 @@ def test_csv_has_bom_for_excel_and_round_trips():
 def test_sources_table_counts_rows_per_source():
     frame = pd.DataFrame({"source_url": ["u1", "u1", "u2"], "as_of": ["2024-01-01"] * 3})
     table = export.sources_table(frame)
-    assert table.to_dict("records") == [{"source_url": "u1", "as_of": "2024-01-01", "rows": 2},
-                                        {"source_url": "u2", "as_of": "2024-01-01", "rows": 1}]
+    assert table.to_dict("records") == [
+        {"source_url": "u1", "as_of": "2024-01-01", "rows": 2},
+        {"source_url": "u2", "as_of": "2024-01-01", "rows": 1},
+    ]

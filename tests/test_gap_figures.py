@@ -52,7 +52,10 @@ def test_compare_figure_has_two_panels_on_the_same_rows():
     left, right = fig.data
     assert list(left.y) == list(right.y) == ["Cap A", "Cap B", "Cap C"]
     assert list(right.text) == ["1.00 · 0 facilities", "0.20 · 1 facility", "1.00 · 0 facilities"]
-    assert fig.layout.title.text == "North West has the larger gap in 1 capabilities, Yorkshire and The Humber in 1 (of 3)."
+    assert (
+        fig.layout.title.text
+        == "North West has the larger gap in 1 capabilities, Yorkshire and The Humber in 1 (of 3)."
+    )
 
 
 def test_what_if_figure_shows_before_and_after():
@@ -70,7 +73,9 @@ def test_empty_inputs_give_a_figure_that_says_so():
     empty = gaps.narrowed_gaps(gaps.what_if_delta(table(), table()))
     fig = gap_figures.what_if_figure(empty, "This facility", SOURCE)
     assert fig.layout.title.text == "This facility would not narrow any gap"
-    assert gap_figures.top_gaps_figure(gaps.top_gaps(table(), 0), SOURCE).layout.title.text.startswith("No regional gap")
+    assert gap_figures.top_gaps_figure(gaps.top_gaps(table(), 0), SOURCE).layout.title.text.startswith(
+        "No regional gap"
+    )
 
 
 def test_source_line_says_when_reach_is_not_measured():

@@ -47,29 +47,35 @@ def long_table() -> pd.DataFrame:
 
 
 def capabilities() -> pd.DataFrame:
-    return pd.DataFrame({
-        "capability_id": ["c", "b", "a"],
-        "name": ["Cap C", "Cap B", "Cap A"],
-        "group": ["Enabling", "Process stage", "Modality"],
-        "mmip_named_gap": ["no", "no", "yes"],
-    })
+    return pd.DataFrame(
+        {
+            "capability_id": ["c", "b", "a"],
+            "name": ["Cap C", "Cap B", "Cap A"],
+            "group": ["Enabling", "Process stage", "Modality"],
+            "mmip_named_gap": ["no", "no", "yes"],
+        }
+    )
 
 
 def regions() -> pd.DataFrame:
-    return pd.DataFrame({
-        "itl1_code": ["TLC", "TLD", "TLE"],
-        "name": ["North East", "North West", "Yorkshire and The Humber"],
-        "population": pd.array([1_000_000, 8_000_000, 1_000_000], dtype="Int64"),
-    })
+    return pd.DataFrame(
+        {
+            "itl1_code": ["TLC", "TLD", "TLE"],
+            "name": ["North East", "North West", "Yorkshire and The Humber"],
+            "population": pd.array([1_000_000, 8_000_000, 1_000_000], dtype="Int64"),
+        }
+    )
 
 
 def lad_points() -> pd.DataFrame:
-    return pd.DataFrame({
-        "lad_code": ["L1", "L2", "L3", "L4"],
-        "itl1_code": ["TLC", "TLC", "TLD", "TLE"],
-        "latitude": [0.0, 0.0, 0.0, 0.0],
-        "longitude": [0.0, 0.5, 1.0, 4.0],
-    })
+    return pd.DataFrame(
+        {
+            "lad_code": ["L1", "L2", "L3", "L4"],
+            "itl1_code": ["TLC", "TLC", "TLD", "TLE"],
+            "latitude": [0.0, 0.0, 0.0, 0.0],
+            "longitude": [0.0, 0.5, 1.0, 4.0],
+        }
+    )
 
 
 PARAMS = gaps.GapParams(national_min_regions=2)  # a and b are in 2 regions: regional; c in none: national
@@ -109,8 +115,20 @@ def test_haversine_broadcasts_points_against_facilities():
 def test_one_row_per_region_and_capability_with_the_promised_columns():
     out = table()
     assert len(out) == 3 * 3
-    for column in ["itl1_code", "region", "capability_id", "capability", "count", "per_million",
-                   "location_quotient", "median_km", "worst_km", "gap_score", "gap_level", "national"]:
+    for column in [
+        "itl1_code",
+        "region",
+        "capability_id",
+        "capability",
+        "count",
+        "per_million",
+        "location_quotient",
+        "median_km",
+        "worst_km",
+        "gap_score",
+        "gap_level",
+        "national",
+    ]:
         assert column in out.columns
     assert cell(out, "TLD", "a")["region"] == "North West"
     assert cell(out, "TLD", "a")["capability"] == "Cap A"
@@ -118,9 +136,15 @@ def test_one_row_per_region_and_capability_with_the_promised_columns():
 
 def test_counts_operational_facilities_once_each():
     out = table()
-    expected = {("TLC", "a"): 3, ("TLD", "a"): 1, ("TLE", "a"): 0,
-                ("TLC", "b"): 1, ("TLD", "b"): 0, ("TLE", "b"): 1,  # F5 is closed; F6 listed twice
-                ("TLC", "c"): 0}
+    expected = {
+        ("TLC", "a"): 3,
+        ("TLD", "a"): 1,
+        ("TLE", "a"): 0,
+        ("TLC", "b"): 1,
+        ("TLD", "b"): 0,
+        ("TLE", "b"): 1,  # F5 is closed; F6 listed twice
+        ("TLC", "c"): 0,
+    }
     for (region, capability), count in expected.items():
         assert cell(out, region, capability)["count"] == count
 
@@ -175,11 +199,11 @@ def test_gap_scores_by_hand():
     out = table()
     expected = {
         ("TLC", "a"): 0.0,
-        ("TLD", "a"): 0.3 * (1 - 0.125 / 0.4),                        # thin: density only
-        ("TLD", "b"): 0.4 + 0.3 + 0.3 * REACH_SHORTFALL_1_DEGREE,     # absent, 111 km away
-        ("TLE", "a"): 1.0,                                            # absent, 334 km away
-        ("TLE", "b"): 0.3 * REACH_SHORTFALL_1_DEGREE,                 # present, but 111 km away
-        ("TLC", "c"): 1.0,                                            # nobody holds it
+        ("TLD", "a"): 0.3 * (1 - 0.125 / 0.4),  # thin: density only
+        ("TLD", "b"): 0.4 + 0.3 + 0.3 * REACH_SHORTFALL_1_DEGREE,  # absent, 111 km away
+        ("TLE", "a"): 1.0,  # absent, 334 km away
+        ("TLE", "b"): 0.3 * REACH_SHORTFALL_1_DEGREE,  # present, but 111 km away
+        ("TLC", "c"): 1.0,  # nobody holds it
     }
     for (region, capability), score in expected.items():
         assert cell(out, region, capability)["gap_score"] == pytest.approx(score, abs=1e-4), (region, capability)
@@ -231,7 +255,9 @@ def test_region_gap_scores_mean_and_absences():
     assert list(out.columns) == ["itl1_code", "region", "mean_gap_score", "absent_count"]
     assert list(out["itl1_code"]) == ["TLE", "TLD", "TLC"]
     by_region = out.set_index("itl1_code")
-    assert by_region.loc["TLE", "mean_gap_score"] == pytest.approx((1 + 0.3 * REACH_SHORTFALL_1_DEGREE + 1) / 3, abs=1e-4)
+    assert by_region.loc["TLE", "mean_gap_score"] == pytest.approx(
+        (1 + 0.3 * REACH_SHORTFALL_1_DEGREE + 1) / 3, abs=1e-4
+    )
     assert by_region.loc["TLC", "absent_count"] == 1  # only c
     assert by_region.loc["TLD", "absent_count"] == 2  # b and c
 
@@ -276,8 +302,9 @@ def test_mmip_named_summary_states_what_the_data_shows():
 def test_what_if_fills_an_absence_and_reports_the_delta():
     before = table()
     proposal = gaps.Proposal("New centre", "TLE", ("a",), latitude=0.0, longitude=4.0)
-    after = gaps.gap_table(gaps.add_proposal(long_table(), proposal), capabilities(), regions(),
-                           lad_points(), params=PARAMS)
+    after = gaps.gap_table(
+        gaps.add_proposal(long_table(), proposal), capabilities(), regions(), lad_points(), params=PARAMS
+    )
     delta = gaps.what_if_delta(before, after).set_index(["itl1_code", "capability_id"])
     assert delta.loc[("TLE", "a"), "gap_score_before"] == pytest.approx(1.0)
     assert delta.loc[("TLE", "a"), "gap_score_after"] == pytest.approx(0.0)
@@ -287,14 +314,16 @@ def test_what_if_fills_an_absence_and_reports_the_delta():
     assert len(delta) == 2
     narrowed = gaps.narrowed_gaps(gaps.what_if_delta(before, after))
     assert list(narrowed["itl1_code"]) == ["TLE"]
-    assert "1 other region–capability scores rise slightly (by at most 0.02)" in \
-        gaps.widening_note(gaps.what_if_delta(before, after))
+    assert "1 other region–capability scores rise slightly (by at most 0.02)" in gaps.widening_note(
+        gaps.what_if_delta(before, after)
+    )
 
 
 def test_what_if_without_a_place_counts_but_does_not_change_reach():
     proposal = gaps.Proposal("Programme", "TLE", ("a",))
-    after = gaps.gap_table(gaps.add_proposal(long_table(), proposal), capabilities(), regions(),
-                           lad_points(), params=PARAMS)
+    after = gaps.gap_table(
+        gaps.add_proposal(long_table(), proposal), capabilities(), regions(), lad_points(), params=PARAMS
+    )
     assert cell(after, "TLE", "a")["count"] == 1
     assert cell(after, "TLE", "a")["median_km"] == pytest.approx(3 * KM_PER_DEGREE, abs=1e-3)
     assert cell(after, "TLE", "a")["gap_score"] == pytest.approx(0.3)  # reach still full
@@ -302,24 +331,32 @@ def test_what_if_without_a_place_counts_but_does_not_change_reach():
 
 def test_a_proposal_counts_whatever_the_kind_filter():
     proposal = gaps.Proposal("New centre", "TLE", ("a",), 0.0, 4.0, kind="centre")
-    after = gaps.gap_table(gaps.add_proposal(long_table(), proposal), capabilities(), regions(),
-                           lad_points(), params=PARAMS, kinds=("site",))
+    after = gaps.gap_table(
+        gaps.add_proposal(long_table(), proposal),
+        capabilities(),
+        regions(),
+        lad_points(),
+        params=PARAMS,
+        kinds=("site",),
+    )
     assert cell(after, "TLE", "a")["count"] == 1
 
 
 def test_proposals_from_the_data_and_from_the_user():
-    frame = pd.DataFrame({
-        "facility_id": ["C1", "C2", "C3", "S1"],
-        "kind": ["centre", "centre", "centre", "site"],
-        "name": ["Planned", "Built", "No caps", "Programme"],
-        "town": ["Leeds", "Hull", "York", None],
-        "itl1_code": ["TLE", "TLE", "TLE", "TLE"],
-        "region": "Yorkshire and The Humber",
-        "status": ["proposed", "operational", "under construction", "under construction"],
-        "latitude": [53.8, 53.7, 53.9, np.nan],
-        "longitude": [-1.5, -0.3, -1.1, np.nan],
-        "capabilities": [["a", "b"], ["a"], [], ["b"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "facility_id": ["C1", "C2", "C3", "S1"],
+            "kind": ["centre", "centre", "centre", "site"],
+            "name": ["Planned", "Built", "No caps", "Programme"],
+            "town": ["Leeds", "Hull", "York", None],
+            "itl1_code": ["TLE", "TLE", "TLE", "TLE"],
+            "region": "Yorkshire and The Humber",
+            "status": ["proposed", "operational", "under construction", "under construction"],
+            "latitude": [53.8, 53.7, 53.9, np.nan],
+            "longitude": [-1.5, -0.3, -1.1, np.nan],
+            "capabilities": [["a", "b"], ["a"], [], ["b"]],
+        }
+    )
     proposed = gaps.proposed_facilities(frame)
     assert list(proposed["facility_id"]) == ["C1", "S1"]
     from_data = gaps.proposal_from_facility(proposed.set_index("facility_id").loc["S1"])
@@ -378,8 +415,13 @@ def embedded_gaps(embedded):
     if itl1 is None or lad is None:
         pytest.skip("ONS boundaries not available")
     long = landscape.facility_capabilities(landscape.facilities(embedded["sites"], embedded["centres"]))
-    return gaps.gap_table(long, embedded["capabilities"], embedded["regions"],
-                          boundaries.lad_centroids(lad, itl1), boundaries.region_centroids(itl1))
+    return gaps.gap_table(
+        long,
+        embedded["capabilities"],
+        embedded["regions"],
+        boundaries.lad_centroids(lad, itl1),
+        boundaries.region_centroids(itl1),
+    )
 
 
 def test_page_shows_every_mmip_named_gap_with_its_numbers(embedded_gaps):
@@ -420,7 +462,8 @@ def test_mmip_toggle_keeps_only_the_named_capabilities():
     at.toggle(key="gaps_mmip_only").set_value(True).run()
     heatmap = at.dataframe[0].value
     assert sorted(heatmap.columns.drop("region")) == sorted(
-        ["Diagnostics", "Packaging and smart devices", "Advanced therapy production", "Small molecule processing"])
+        ["Diagnostics", "Packaging and smart devices", "Advanced therapy production", "Small molecule processing"]
+    )
 
 
 def test_shared_filters_restrict_rows_columns_and_what_counts(embedded_gaps):
@@ -472,13 +515,15 @@ def test_method_text_is_on_the_page(root):
 
 
 def test_top_gaps_one_per_region_keeps_each_regions_largest_gap():
-    table = pd.DataFrame({
-        "itl1_code": ["TLN", "TLN", "TLN", "TLC", "TLC"],
-        "capability_id": ["a", "b", "c", "a", "b"],
-        "gap_score": [1.0, 1.0, 0.9, 0.8, 0.2],
-        "median_km": [10.0, 10.0, 10.0, 10.0, 10.0],
-        "national": [False] * 5,
-    })
+    table = pd.DataFrame(
+        {
+            "itl1_code": ["TLN", "TLN", "TLN", "TLC", "TLC"],
+            "capability_id": ["a", "b", "c", "a", "b"],
+            "gap_score": [1.0, 1.0, 0.9, 0.8, 0.2],
+            "median_km": [10.0, 10.0, 10.0, 10.0, 10.0],
+            "national": [False] * 5,
+        }
+    )
     got = gaps.top_gaps(table, 5, one_per_region=True)
     assert got[["itl1_code", "capability_id"]].values.tolist() == [["TLN", "a"], ["TLC", "a"]]
     assert got["rank"].tolist() == [1, 2]

@@ -38,8 +38,13 @@ class FakePostcodes(ThreadingHTTPServer):
         compact = postcode.upper().replace(" ", "")
         for code, (lat, lon, itl, district) in {**KNOWN, **self.extra}.items():
             if code.replace(" ", "") == compact:
-                return {"postcode": code, "latitude": lat, "longitude": lon, "admin_district": district,
-                        "codes": {"admin_district": "E0000000", "nuts": itl}}
+                return {
+                    "postcode": code,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "admin_district": district,
+                    "codes": {"admin_district": "E0000000", "nuts": itl},
+                }
         return None
 
 
@@ -99,8 +104,7 @@ def service():
 
 def client_for(url, tmp_path, **kwargs) -> tuple[geocode.PostcodeClient, list[float]]:
     waits: list[float] = []
-    client = geocode.PostcodeClient(url, cache_dir=tmp_path / "cache", allow_network=True,
-                                    sleep=waits.append, **kwargs)
+    client = geocode.PostcodeClient(url, cache_dir=tmp_path / "cache", allow_network=True, sleep=waits.append, **kwargs)
     return client, waits
 
 
@@ -115,12 +119,23 @@ def numbered_postcodes(count: int) -> list[str]:
 def test_postcodes_are_normalised_whatever_the_case_and_spacing():
     values = pd.Series([" ls29jt ", "Ls2  9JT", "sw1a1aa", "EC1A 1BB", "NOT A CODE", "", None])
     assert geocode.normalise_postcodes(values).tolist() == [
-        "LS2 9JT", "LS2 9JT", "SW1A 1AA", "EC1A 1BB", pd.NA, pd.NA, pd.NA]
+        "LS2 9JT",
+        "LS2 9JT",
+        "SW1A 1AA",
+        "EC1A 1BB",
+        pd.NA,
+        pd.NA,
+        pd.NA,
+    ]
 
 
 def test_itl1_from_current_and_old_codes():
     assert geocode.itl1_from_code(pd.Series(["TLD45", "UKJ14", "S99999999", None])).tolist() == [
-        "TLD", "TLJ", pd.NA, pd.NA]
+        "TLD",
+        "TLJ",
+        pd.NA,
+        pd.NA,
+    ]
 
 
 # ---------------------------------------------------------------- the bulk client
@@ -234,12 +249,18 @@ def test_an_import_geocodes_through_the_service(service, tmp_path, centroids):
     client, _ = client_for(url, tmp_path)
     capabilities = load_dataset("capabilities")
     data = (pipeline.Path(__file__).parent / "fixtures" / "ingest" / "360giving_grants.csv").read_bytes()
-    result = pipeline.ingest(pipeline.read_table(data, "grants.csv"), "investments", capabilities,
-                           places=pipeline.Places(client=client, lad_centroids=lad, itl1=itl1))
+    result = pipeline.ingest(
+        pipeline.read_table(data, "grants.csv"),
+        "investments",
+        capabilities,
+        places=pipeline.Places(client=client, lad_centroids=lad, itl1=itl1),
+    )
     assert result.accepted.set_index("recipient")["itl1_code"].to_dict() == {
         "Example Pharma Ltd": "TLD",  # SK10 4TG via the service's ITL code
         "PackCo Ltd": "UK",  # no postcode: kept, in no region
     }
     assert dict(zip(result.unplaced["row"], result.unplaced["reason"])) == {
-        2: "postcode not found by postcodes.io", 3: "no postcode or district given",
-        4: "postcode not found by postcodes.io"}
+        2: "postcode not found by postcodes.io",
+        3: "no postcode or district given",
+        4: "postcode not found by postcodes.io",
+    }

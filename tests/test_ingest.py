@@ -18,13 +18,19 @@ from lib.ingest import pipeline
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 TODAY = pd.Timestamp("2025-01-31").date()
-SITE_HEADER = ("site_id,company,site_name,town,postcode_outward,latitude,longitude,location_precision,"
-               "location_source,itl1_code,capabilities,modality,site_kind,approx_employees,status,source_url,"
-               "as_of,note")
-GOOD_SITE = ("S0001,Example Ltd,Main,Leeds,LS2,53.80,-1.55,town,GeoNames,TLE,biologics,,commercial,100,"
-             "operational,https://example.org,2024-01-01,")
-INVESTMENT_HEADER = ("investment_id,record_type,programme,funder,recipient,project,town,itl1_code,public_gbp,"
-                     "private_gbp,year,capabilities,source_url,as_of,note")
+SITE_HEADER = (
+    "site_id,company,site_name,town,postcode_outward,latitude,longitude,location_precision,"
+    "location_source,itl1_code,capabilities,modality,site_kind,approx_employees,status,source_url,"
+    "as_of,note"
+)
+GOOD_SITE = (
+    "S0001,Example Ltd,Main,Leeds,LS2,53.80,-1.55,town,GeoNames,TLE,biologics,,commercial,100,"
+    "operational,https://example.org,2024-01-01,"
+)
+INVESTMENT_HEADER = (
+    "investment_id,record_type,programme,funder,recipient,project,town,itl1_code,public_gbp,"
+    "private_gbp,year,capabilities,source_url,as_of,note"
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +56,11 @@ def test_the_embedded_sources_import_unchanged(kind, capabilities, root, embedde
     assert result.format == "project"
     assert result.rejected.empty, result.rejected.head()
     expected = embedded[kind].reset_index(drop=True)
-    pd.testing.assert_frame_equal(result.accepted.drop(columns=list(pipeline.LIST_COLUMNS[kind])),
-                                  expected.drop(columns=list(pipeline.LIST_COLUMNS[kind])), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        result.accepted.drop(columns=list(pipeline.LIST_COLUMNS[kind])),
+        expected.drop(columns=list(pipeline.LIST_COLUMNS[kind])),
+        check_dtype=False,
+    )
     for column in pipeline.LIST_COLUMNS[kind]:
         assert result.accepted[column].map(list).tolist() == expected[column].map(list).tolist()
 
@@ -61,8 +70,7 @@ def test_the_embedded_sources_import_unchanged(kind, capabilities, root, embedde
 
 def test_utf8_bom_and_windows_1252_are_read_with_pound_signs_and_accents(capabilities):
     text = f"{SITE_HEADER}\n{GOOD_SITE.replace('Example Ltd', 'Café Pharma £')}\n"
-    for encoded, encoding in ((b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig"),
-                              (text.encode("cp1252"), "cp1252")):
+    for encoded, encoding in ((b"\xef\xbb\xbf" + text.encode("utf-8"), "utf-8-sig"), (text.encode("cp1252"), "cp1252")):
         table = pipeline.read_table(encoded, "sites.csv")
         assert table.encoding == encoding
         assert list(table.frame.columns)[0] == "site_id"
@@ -82,8 +90,10 @@ def test_semicolon_tab_and_pipe_delimiters(delimiter, name, capabilities):
 
 def test_money_written_the_way_people_write_it(capabilities):
     amounts = ["£1.2m", "1,200,000", "£250k", "GBP 3.5 million", "", "£0.75bn"]
-    rows = [f"I{i:04d},award,Prog,Funder,Org {i},,,TLE,\"{a}\",,2020,,https://example.org,2020-01-01,"
-            for i, a in enumerate(amounts, start=1)]
+    rows = [
+        f'I{i:04d},award,Prog,Funder,Org {i},,,TLE,"{a}",,2020,,https://example.org,2020-01-01,'
+        for i, a in enumerate(amounts, start=1)
+    ]
     result = run("\n".join([INVESTMENT_HEADER, *rows]) + "\n", "investments", capabilities)
     assert result.rejected.empty, result.rejected
     assert result.accepted["public_gbp"].tolist()[:4] == [1_200_000, 1_200_000, 250_000, 3_500_000]
@@ -94,10 +104,11 @@ def test_money_written_the_way_people_write_it(capabilities):
 
 def test_postcodes_in_any_case_and_spacing_give_the_outward_code(capabilities):
     header = "company,site_name,town,postcode,latitude,longitude,itl1_code,capabilities,site_kind,status"
-    rows = ["A Ltd,One,Leeds, ls29jt ,53.80,-1.55,Yorkshire and The Humber,Biologics,commercial,Operational",
-            "B Ltd,Two,Leeds,Ls2  9JT,53.80,-1.55,TLE,biologics,CDMO,operational"]
-    result = run("\n".join([header, *rows]) + "\n", "sites", capabilities,
-                 mapping=None, fmt="mapped")
+    rows = [
+        "A Ltd,One,Leeds, ls29jt ,53.80,-1.55,Yorkshire and The Humber,Biologics,commercial,Operational",
+        "B Ltd,Two,Leeds,Ls2  9JT,53.80,-1.55,TLE,biologics,CDMO,operational",
+    ]
+    result = run("\n".join([header, *rows]) + "\n", "sites", capabilities, mapping=None, fmt="mapped")
     assert result.rejected.empty, result.rejected
     assert result.accepted["postcode_outward"].tolist() == ["LS2", "LS2"]
     assert result.accepted["itl1_code"].tolist() == ["TLE", "TLE"]
@@ -117,12 +128,15 @@ def test_trailing_blank_rows_are_ignored_and_row_numbers_kept(capabilities):
 
 
 def test_negative_money_is_rejected(capabilities):
-    rows = ["I0001,award,Prog,Funder,Org,,,TLE,-500,,2020,,https://example.org,2020-01-01,",
-            "I0002,award,Prog,Funder,Org,,,TLE,500,,2020,,https://example.org,2020-01-01,"]
+    rows = [
+        "I0001,award,Prog,Funder,Org,,,TLE,-500,,2020,,https://example.org,2020-01-01,",
+        "I0002,award,Prog,Funder,Org,,,TLE,500,,2020,,https://example.org,2020-01-01,",
+    ]
     result = run("\n".join([INVESTMENT_HEADER, *rows]) + "\n", "investments", capabilities)
     assert result.summary() == "2 rows read, 1 accepted, 1 rejected"
     assert result.rejected[["row", "column", "value", "reason"]].values.tolist() == [
-        [1, "public_gbp", "-500", "negative money: an amount cannot be below zero"]]
+        [1, "public_gbp", "-500", "negative money: an amount cannot be below zero"]
+    ]
 
 
 def test_swapped_and_foreign_coordinates_are_rejected_with_the_reason(capabilities):
@@ -132,7 +146,9 @@ def test_swapped_and_foreign_coordinates_are_rejected_with_the_reason(capabiliti
     result = run(f"{SITE_HEADER}\n{swapped}\n{new_york}\n{good}\n", "sites", capabilities)
     assert result.summary() == "3 rows read, 1 accepted, 2 rejected"
     assert result.rejected[["row", "reason"]].values.tolist() == [
-        [1, "latitude and longitude look swapped"], [2, "coordinates are outside the UK"]]
+        [1, "latitude and longitude look swapped"],
+        [2, "coordinates are outside the UK"],
+    ]
 
 
 def test_unknown_capability_suggests_the_nearest(capabilities):
@@ -143,8 +159,9 @@ def test_unknown_capability_suggests_the_nearest(capabilities):
 
 
 def test_duplicate_ids_are_rejected(capabilities):
-    result = run(f"{SITE_HEADER}\n{GOOD_SITE}\n{GOOD_SITE}\n{GOOD_SITE.replace('S0001', 'S0002')}\n",
-                 "sites", capabilities)
+    result = run(
+        f"{SITE_HEADER}\n{GOOD_SITE}\n{GOOD_SITE}\n{GOOD_SITE.replace('S0001', 'S0002')}\n", "sites", capabilities
+    )
     assert result.summary() == "3 rows read, 1 accepted, 2 rejected"
     assert reasons(result) == ["duplicate id", "duplicate id"]
     assert result.rejected["row"].tolist() == [1, 2]
@@ -166,16 +183,25 @@ def test_rejected_report_is_formula_safe_when_downloaded(capabilities):
 # ---------------------------------------------------------------- files that cannot be read
 
 
-@pytest.mark.parametrize("data,file,message", [
-    (b"", "empty.csv", "the file is empty"),
-    (b"a,b\n", "header.csv", "the file has a header but no data rows"),
-    (b"a,b\n1,2\n3,4,5\n", "ragged.csv",
-     "the CSV could not be read: line 3 has 3 values but the header has fewer; "
-     "is a value containing the delimiter not in quotes?"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "old.xls",
-     "this is an old Excel .xls file: save it as .xlsx or CSV and upload again"),
-    (b"site_id\nS0001\n", "renamed.xlsx", "the file is named .xlsx but its content is not a xlsx file"),
-])
+@pytest.mark.parametrize(
+    "data,file,message",
+    [
+        (b"", "empty.csv", "the file is empty"),
+        (b"a,b\n", "header.csv", "the file has a header but no data rows"),
+        (
+            b"a,b\n1,2\n3,4,5\n",
+            "ragged.csv",
+            "the CSV could not be read: line 3 has 3 values but the header has fewer; "
+            "is a value containing the delimiter not in quotes?",
+        ),
+        (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest",
+            "old.xls",
+            "this is an old Excel .xls file: save it as .xlsx or CSV and upload again",
+        ),
+        (b"site_id\nS0001\n", "renamed.xlsx", "the file is named .xlsx but its content is not a xlsx file"),
+    ],
+)
 def test_unreadable_files_get_a_clear_message(data, file, message):
     with pytest.raises(pipeline.IngestError) as caught:
         pipeline.read_table(data, file)
@@ -188,7 +214,9 @@ def test_size_limit_matches_the_server_upload_limit(root):
     assert config["server"]["maxUploadSize"] == pipeline.MAX_UPLOAD_MB
     with pytest.raises(pipeline.IngestError) as caught:
         pipeline.read_table(b"x" * 2_000_000, "big.csv", max_bytes=1_048_576)
-    assert caught.value.message == "the file is 1.9 MB; the limit is 1 MB".replace("1 MB", f"{pipeline.MAX_UPLOAD_MB} MB")
+    assert caught.value.message == "the file is 1.9 MB; the limit is 1 MB".replace(
+        "1 MB", f"{pipeline.MAX_UPLOAD_MB} MB"
+    )
 
 
 def test_row_limit_has_a_clear_message(monkeypatch):
@@ -271,19 +299,46 @@ def test_360giving_flat_csv(capabilities):
     ]
     first = result.accepted.iloc[0]
     assert (first["recipient"], first["public_gbp"], first["year"], first["as_of"]) == (
-        "Example Pharma Ltd", 250_000, 2022, "2022-05-10")
+        "Example Pharma Ltd",
+        250_000,
+        2022,
+        "2022-05-10",
+    )
     assert first["programme"] == "Manufacturing Fund" and first["funder"] == "Example Public Funder"
     assert result.accepted.iloc[1]["source_url"] == "https://example.org/data.json"  # no URL: the data source
 
 
 def test_mapping_suggestions_match_common_names():
-    columns = ["Company Name", "Site", "City", "Post Code", "Local Authority", "Lat", "Lng",
-               "Capability areas", "Status", "Type", "Employees", "Source", "Unrelated"]
+    columns = [
+        "Company Name",
+        "Site",
+        "City",
+        "Post Code",
+        "Local Authority",
+        "Lat",
+        "Lng",
+        "Capability areas",
+        "Status",
+        "Type",
+        "Employees",
+        "Source",
+        "Unrelated",
+    ]
     mapping = pipeline.suggest_mapping(columns, "sites")
     assert {k: v for k, v in mapping.items() if v} == {
-        "company": "Company Name", "site_name": "Site", "town": "City", "postcode": "Post Code",
-        "district": "Local Authority", "latitude": "Lat", "longitude": "Lng", "capabilities": "Capability areas",
-        "status": "Status", "site_kind": "Type", "approx_employees": "Employees", "source_url": "Source"}
+        "company": "Company Name",
+        "site_name": "Site",
+        "town": "City",
+        "postcode": "Post Code",
+        "district": "Local Authority",
+        "latitude": "Lat",
+        "longitude": "Lng",
+        "capabilities": "Capability areas",
+        "status": "Status",
+        "site_kind": "Type",
+        "approx_employees": "Employees",
+        "source_url": "Source",
+    }
 
 
 def test_a_register_extract_through_the_mapping_step(capabilities, places):
@@ -307,8 +362,10 @@ def test_a_register_extract_through_the_mapping_step(capabilities, places):
 
 def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, places):
     header = "company,site_name,town,postcode,district,capabilities,site_kind,status"
-    rows = ["A Ltd,One,Nowhere,NOT A CODE,,biologics,commercial,operational",
-            "B Ltd,Two,Leeds,,Atlantis,biologics,commercial,operational"]
+    rows = [
+        "A Ltd,One,Nowhere,NOT A CODE,,biologics,commercial,operational",
+        "B Ltd,Two,Leeds,,Atlantis,biologics,commercial,operational",
+    ]
     result = run("\n".join([header, *rows]) + "\n", "sites", capabilities, places=places)
     assert result.summary() == "2 rows read, 0 accepted, 2 rejected"
     assert result.rejected[["row", "column", "reason"]].values.tolist() == [
@@ -322,8 +379,16 @@ def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, pl
 
 
 def test_command_line_writes_csv_and_reports(tmp_path, capsys):
-    code = pipeline.main([str(FIXTURES / "360giving_grants.csv"), "--kind", "investments",
-                        "--out", str(tmp_path), "--no-postcode-lookup"])
+    code = pipeline.main(
+        [
+            str(FIXTURES / "360giving_grants.csv"),
+            "--kind",
+            "investments",
+            "--out",
+            str(tmp_path),
+            "--no-postcode-lookup",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1  # some rows were rejected
     assert "4 rows read, 2 accepted, 2 rejected (format: 360Giving flat CSV)" in captured.out
@@ -377,8 +442,9 @@ def test_import_page_never_renders_file_text_as_markdown():
     at.file_uploader(key="import_file").set_value(("[x](javascript:y).csv", text.encode(), "text/csv")).run()
     at.button(key="import_check").click().run()
     assert_healthy(at)
-    rendered = " ".join(str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.error,
-                                                *at.warning, *at.info])
+    rendered = " ".join(
+        str(e.value) for e in [*at.markdown, *at.caption, *at.subheader, *at.error, *at.warning, *at.info]
+    )
     assert "javascript" not in rendered and "onerror" not in rendered
     at.button(key="import_use").click().run()
     assert at.session_state["user_datasets"].origin == "your upload: -x--javascript-y-.csv"

@@ -13,10 +13,21 @@ NAMES = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
 
 def _row(investment_id, record_type, programme, itl1_code, public_gbp, year, capabilities, funder="F"):
     return {
-        "investment_id": investment_id, "record_type": record_type, "programme": programme, "funder": funder,
-        "recipient": f"recipient {investment_id}", "project": None, "town": None, "itl1_code": itl1_code,
-        "public_gbp": public_gbp, "private_gbp": None, "year": year, "capabilities": capabilities,
-        "source_url": f"https://example.org/{investment_id}", "as_of": "2024-01-01", "note": None,
+        "investment_id": investment_id,
+        "record_type": record_type,
+        "programme": programme,
+        "funder": funder,
+        "recipient": f"recipient {investment_id}",
+        "project": None,
+        "town": None,
+        "itl1_code": itl1_code,
+        "public_gbp": public_gbp,
+        "private_gbp": None,
+        "year": year,
+        "capabilities": capabilities,
+        "source_url": f"https://example.org/{investment_id}",
+        "as_of": "2024-01-01",
+        "note": None,
     }
 
 
@@ -39,8 +50,13 @@ def investments() -> pd.DataFrame:
 
 @pytest.fixture()
 def regions() -> pd.DataFrame:
-    return pd.DataFrame({"itl1_code": ["TLC", "TLM", "TLN"], "name": ["North East", "Scotland", "Northern Ireland"],
-                         "population": pd.array([2_000_000, 3_000_000, 1_000_000], dtype="Int64")})
+    return pd.DataFrame(
+        {
+            "itl1_code": ["TLC", "TLM", "TLN"],
+            "name": ["North East", "Scotland", "Northern Ireland"],
+            "population": pd.array([2_000_000, 3_000_000, 1_000_000], dtype="Int64"),
+        }
+    )
 
 
 def test_programme_totals_are_never_counted_as_awards(investments):
@@ -58,9 +74,9 @@ def test_region_totals_and_per_head(investments, regions):
     totals = investment.region_totals(investment.select_awards(investments), regions).set_index("itl1_code")
     assert totals.loc["TLC", "public_gbp"] == 10e6
     assert totals.loc["TLC", "awards"] == 2 and totals.loc["TLC", "awards_not_stated"] == 1
-    assert totals.loc["TLC", "gbp_per_head"] == pytest.approx(5.0)    # £10m / 2m people
+    assert totals.loc["TLC", "gbp_per_head"] == pytest.approx(5.0)  # £10m / 2m people
     assert totals.loc["TLM", "public_gbp"] == 9e6
-    assert totals.loc["TLM", "gbp_per_head"] == pytest.approx(3.0)    # £9m / 3m people
+    assert totals.loc["TLM", "gbp_per_head"] == pytest.approx(3.0)  # £9m / 3m people
     assert totals.loc["TLN", "public_gbp"] == 0 and totals.loc["TLN", "awards"] == 0
     assert totals.loc[UK_WIDE, "region"] == investment.UK_WIDE_LABEL
     assert totals.loc[UK_WIDE, "public_gbp"] == 4e6
@@ -120,8 +136,8 @@ def test_capability_split_is_equal_and_reconciles(investments):
     assert i6["share_gbp"].tolist() == [1e6, 1e6, 1e6]
     assert split["share_gbp"].sum() == awards["public_gbp"].sum() == 23e6
     by_cap = investment.by_capability(split).set_index("capability")
-    assert by_cap.loc["Alpha", "public_gbp"] == 6e6     # 5 (half of I0001) + 1 (third of I0006)
-    assert by_cap.loc["Beta", "public_gbp"] == 10e6     # 5 + 4 + 1
+    assert by_cap.loc["Alpha", "public_gbp"] == 6e6  # 5 (half of I0001) + 1 (third of I0006)
+    assert by_cap.loc["Beta", "public_gbp"] == 10e6  # 5 + 4 + 1
     assert by_cap.loc[investment.NOT_ASSIGNED, "public_gbp"] == 6e6
     assert by_cap.loc["Alpha", "awards_not_stated"] == 1  # I0002 has no amount
 
@@ -162,8 +178,14 @@ def test_headline_with_no_award_says_none_is_traced(investments):
 
 def test_against_gaps_joins_regions_and_leaves_out_uk_wide(investments, regions):
     totals = investment.region_totals(investment.select_awards(investments), regions)
-    scores = pd.DataFrame({"itl1_code": ["TLC", "TLM", "TLN"], "region": ["North East", "Scotland", "Northern Ireland"],
-                           "mean_gap_score": [0.2, 0.5, 0.9], "absent_count": [1, 4, 9]})
+    scores = pd.DataFrame(
+        {
+            "itl1_code": ["TLC", "TLM", "TLN"],
+            "region": ["North East", "Scotland", "Northern Ireland"],
+            "mean_gap_score": [0.2, 0.5, 0.9],
+            "absent_count": [1, 4, 9],
+        }
+    )
     joined = investment.against_gaps(totals, scores).set_index("itl1_code")
     assert UK_WIDE not in joined.index and len(joined) == 3
     assert joined.loc["TLM", "gbp_per_head"] == pytest.approx(3.0) and joined.loc["TLM", "absent_count"] == 4
@@ -190,18 +212,23 @@ def test_empty_selection_gives_empty_tables_not_errors(investments, regions):
     assert investment.flow_links(investment.capability_split(none, NAMES)).empty
 
 
-@pytest.mark.parametrize("params,expected,notices", [
-    ({}, (2003, 2026), 0),
-    ({"yfrom": "2010", "yto": "2020"}, (2010, 2020), 0),
-    ({"yfrom": "1900", "yto": "2100"}, (2003, 2026), 0),     # clipped to the data
-    ({"yfrom": "2020", "yto": "2010"}, (2010, 2020), 0),     # swapped ends
-    ({"yfrom": "twenty"}, (2003, 2026), 1),
-])
+@pytest.mark.parametrize(
+    "params,expected,notices",
+    [
+        ({}, (2003, 2026), 0),
+        ({"yfrom": "2010", "yto": "2020"}, (2010, 2020), 0),
+        ({"yfrom": "1900", "yto": "2100"}, (2003, 2026), 0),  # clipped to the data
+        ({"yfrom": "2020", "yto": "2010"}, (2010, 2020), 0),  # swapped ends
+        ({"yfrom": "twenty"}, (2003, 2026), 1),
+    ],
+)
 def test_year_range_from_the_link(params, expected, notices):
     selected, messages = investment.year_range_from_query(params, (2003, 2026))
     assert selected == expected and len(messages) == notices
-    assert investment.year_range_from_query(
-        investment.year_range_to_query(selected, (2003, 2026)), (2003, 2026))[0] == selected
+    assert (
+        investment.year_range_from_query(investment.year_range_to_query(selected, (2003, 2026)), (2003, 2026))[0]
+        == selected
+    )
 
 
 def test_embedded_data_headline_and_traced_are_kept_apart(embedded):
@@ -249,8 +276,15 @@ def test_page_shows_traced_total_and_every_chart(embedded):
     # The page opens on one chart; every other view runs only when its tab is opened.
     assert len(at.get("plotly_chart")) == 1
     charts = {}
-    for view in ["Regions", "Per head", "Programmes and years", "Capabilities and flow",
-                 "Against capability gaps", "Headline vs traced", "Records"]:
+    for view in [
+        "Regions",
+        "Per head",
+        "Programmes and years",
+        "Capabilities and flow",
+        "Against capability gaps",
+        "Headline vs traced",
+        "Records",
+    ]:
         at.session_state["inv_view"] = view
         at.run()
         assert_healthy(at)

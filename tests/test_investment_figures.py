@@ -61,9 +61,12 @@ def test_region_map_is_offline_choropleth_and_falls_back_to_tile_grid(awards, re
     facilities = pd.DataFrame({"itl1_code": pd.Series(["TLC"], dtype=str)})
     metrics = region_metrics.region_metrics(facilities, awards, regions)
     square = {"type": "Polygon", "coordinates": [[[-2, 54], [-1, 54], [-1, 55], [-2, 55], [-2, 54]]]}
-    geojson = {"type": "FeatureCollection",
-               "features": [{"type": "Feature", "id": code, "properties": {}, "geometry": square}
-                            for code in ("TLC", "TLM", "TLN")]}
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": code, "properties": {}, "geometry": square} for code in ("TLC", "TLM", "TLN")
+        ],
+    }
     fig = figures.region_map(metrics, geojson)
     labels = fig.data[-1]
     assert {t.type for t in fig.data} == {"scatter"} and fig.layout.map.style is None  # offline
@@ -113,8 +116,17 @@ def test_sankey_has_three_named_stages_and_reconciles(awards):
     sankey = fig.data[0]
     assert sankey.type == "sankey"
     labels = list(sankey.node.label)
-    assert {"Fund X", "2 other programmes", "North East", "Scotland", investment.UK_WIDE_LABEL,
-            "Alpha", "Beta", "Gamma", investment.NOT_ASSIGNED} == set(labels)
+    assert {
+        "Fund X",
+        "2 other programmes",
+        "North East",
+        "Scotland",
+        investment.UK_WIDE_LABEL,
+        "Alpha",
+        "Beta",
+        "Gamma",
+        investment.NOT_ASSIGNED,
+    } == set(labels)
     values = pd.Series(sankey.link.value)
     assert values.sum() == pytest.approx(46.0)  # £23m through each of the two stages
     headings = {a.text for a in fig.layout.annotations}
@@ -124,8 +136,14 @@ def test_sankey_has_three_named_stages_and_reconciles(awards):
 
 
 def test_gaps_scatter_labels_regions_and_states_the_direction(totals):
-    scores = pd.DataFrame({"itl1_code": ["TLC", "TLM", "TLN"], "region": ["North East", "Scotland", "Northern Ireland"],
-                           "mean_gap_score": [0.2, 0.5, 0.9], "absent_count": [1, 4, 9]})
+    scores = pd.DataFrame(
+        {
+            "itl1_code": ["TLC", "TLM", "TLN"],
+            "region": ["North East", "Scotland", "Northern Ireland"],
+            "mean_gap_score": [0.2, 0.5, 0.9],
+            "absent_count": [1, 4, 9],
+        }
+    )
     joined = investment.against_gaps(totals, scores)
     fig = figures.gaps_scatter(joined)
     assert "text" in fig.data[0].mode and set(fig.data[0].text) == {"North East", "Scotland", "Northern Ireland"}
@@ -160,7 +178,12 @@ def test_empty_selection_draws_charts_that_say_so(investments, regions):  # noqa
 
 def test_no_figure_fetches_from_the_internet(awards, totals, investments):  # noqa: F811
     links = investment.flow_links(investment.capability_split(awards, NAMES))
-    built = [figures.region_bars(totals), figures.per_head_bars(totals), figures.flow_sankey(links),
-             figures.year_bars(investment.by_year(awards)), figures.headline_bars(investment.headline_vs_traced(investments))]
+    built = [
+        figures.region_bars(totals),
+        figures.per_head_bars(totals),
+        figures.flow_sankey(links),
+        figures.year_bars(investment.by_year(awards)),
+        figures.headline_bars(investment.headline_vs_traced(investments)),
+    ]
     for fig in built:
         assert not {t.type for t in fig.data} & {"scattergeo", "choropleth", "scattermapbox", "choroplethmapbox"}

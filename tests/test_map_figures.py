@@ -17,25 +17,27 @@ from lib.ui import caching
 def synthetic_facilities(n: int, seed: int = 0) -> pd.DataFrame:
     """SYNTHETIC test data: n fictional sites scattered over Great Britain, labelled as such."""
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "facility_id": [f"S{i:07d}" for i in range(n)],
-        "kind": np.where(rng.random(n) < 0.05, landscape.CENTRE, landscape.SITE),
-        "name": "Synthetic site",
-        "organisation": "Synthetic company",
-        "town": "Synthetic town",
-        "itl1_code": rng.choice(ITL1_CODES, n),
-        "region": "Synthetic region",
-        "latitude": rng.uniform(50.5, 57.5, n),
-        "longitude": rng.uniform(-4.5, 0.5, n),
-        "location_precision": "town",
-        "capabilities": [["biologics"]] * n,
-        "status": "operational",
-        "employees": pd.array([pd.NA] * n, dtype="Int64"),
-        "subtype": "commercial",
-        "source_url": "synthetic://test",
-        "as_of": "2025-01-01",
-        "note": "SYNTHETIC",
-    })
+    return pd.DataFrame(
+        {
+            "facility_id": [f"S{i:07d}" for i in range(n)],
+            "kind": np.where(rng.random(n) < 0.05, landscape.CENTRE, landscape.SITE),
+            "name": "Synthetic site",
+            "organisation": "Synthetic company",
+            "town": "Synthetic town",
+            "itl1_code": rng.choice(ITL1_CODES, n),
+            "region": "Synthetic region",
+            "latitude": rng.uniform(50.5, 57.5, n),
+            "longitude": rng.uniform(-4.5, 0.5, n),
+            "location_precision": "town",
+            "capabilities": [["biologics"]] * n,
+            "status": "operational",
+            "employees": pd.array([pd.NA] * n, dtype="Int64"),
+            "subtype": "commercial",
+            "source_url": "synthetic://test",
+            "as_of": "2025-01-01",
+            "note": "SYNTHETIC",
+        }
+    )
 
 
 POINT_TYPES = {"scatter", "scattergl", "scattermap"}
@@ -53,8 +55,9 @@ def point_count(trace) -> int:
 
 
 def test_offline_by_default_in_british_national_grid_with_outlines(facility_frame, embedded, itl1):
-    fig = map_figures.facility_map(facility_frame, outlines=boundaries.outline_coordinates(itl1),
-                                   capabilities=embedded["capabilities"])
+    fig = map_figures.facility_map(
+        facility_frame, outlines=boundaries.outline_coordinates(itl1), capabilities=embedded["capabilities"]
+    )
     # Never a tile style, never scattergeo (it fetches world outlines from a CDN).
     assert {t.type for t in fig.data} == {"scatter"}
     assert fig.layout.map.style is None
@@ -118,8 +121,9 @@ def test_centres_are_distinct_without_colour(facility_frame):
 
 
 def test_size_grows_with_employees_and_unstated_is_smallest():
-    frame = pd.DataFrame({"kind": ["site", "site", "site", "centre"],
-                          "employees": pd.array([pd.NA, 9, 999, pd.NA], dtype="Int64")})
+    frame = pd.DataFrame(
+        {"kind": ["site", "site", "site", "centre"], "employees": pd.array([pd.NA, 9, 999, pd.NA], dtype="Int64")}
+    )
     sizes = map_figures.marker_sizes(frame).tolist()
     assert sizes == [8.0, 12.0, 20.0, 20.0]  # 8 + 4*log10(1+n): 10 -> 12, 1000 -> 20
 
@@ -163,14 +167,20 @@ def test_below_the_threshold_every_point_is_drawn():
     coloured = [t for t in point_traces(fig) if t.marker.color != "white"]
     assert sum(point_count(t) for t in coloured) == map_selection.AGGREGATE_ABOVE
     # Thousands of points go to WebGL; a few hundred stay SVG.
-    assert any(t.type == "scattergl" for t in coloured) or all(point_count(t) <= map_figures.SVG_POINTS_MAX
-                                                              for t in coloured)
+    assert any(t.type == "scattergl" for t in coloured) or all(
+        point_count(t) <= map_figures.SVG_POINTS_MAX for t in coloured
+    )
 
 
 def test_grid_cells_hand_computed():
     # Two points 1 km apart near York share a 10 km square; one in Edinburgh is on its own.
-    frame = pd.DataFrame({"latitude": [53.960, 53.965, 55.953], "longitude": [-1.080, -1.080, -3.188],
-                          "kind": ["site", "centre", "site"]})
+    frame = pd.DataFrame(
+        {
+            "latitude": [53.960, 53.965, 55.953],
+            "longitude": [-1.080, -1.080, -3.188],
+            "kind": ["site", "centre", "site"],
+        }
+    )
     cells = map_selection.grid_cells(frame)
     assert sorted(cells["facilities"].tolist()) == [1, 2]
     york = cells.loc[cells["facilities"] == 2].iloc[0]
@@ -189,8 +199,7 @@ def test_picking_a_grid_square_selects_its_facilities():
 
 
 def test_selected_ids_from_a_streamlit_selection():
-    points = [{"customdata": ["S0001", "x"]}, {"customdata": ["C001"]}, {"customdata": ["S0001"]},
-              {"location": "TLM"}]
+    points = [{"customdata": ["S0001", "x"]}, {"customdata": ["C001"]}, {"customdata": ["S0001"]}, {"location": "TLM"}]
     assert map_selection.selected_ids(points) == ["S0001", "C001", "TLM"]
     assert map_selection.selected_regions(points) == ["TLM"]
     assert map_selection.selected_ids([]) == []

@@ -28,8 +28,11 @@ from lib.data.loading import DatasetError, data_version, load_dataset
 from lib.ui import caching
 
 BUCKET = "mmip-test"
-FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                    "AWS_DEFAULT_REGION": "us-east-1"}
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
 TRUNCATED_SITES = 25
 
 
@@ -126,7 +129,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 def test_http_url_loads(embedded):
     """A plain web folder of Parquet files (fsspec's HTTP back-end, aiohttp) served from 127.0.0.1."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(config.DEFAULT_DATA_DIR)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(config.DEFAULT_DATA_DIR))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -13,8 +13,12 @@ def test_overview_shows_the_four_headline_figures(embedded):
     at = open_page()
     assert_healthy(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert list(metrics) == ["Manufacturing sites", "Innovation centres", "Regions with a facility",
-                             "Traced public investment"]
+    assert list(metrics) == [
+        "Manufacturing sites",
+        "Innovation centres",
+        "Regions with a facility",
+        "Traced public investment",
+    ]
     assert metrics["Manufacturing sites"] == f"{len(embedded['sites']):,}"
     assert metrics["Traced public investment"].startswith("£")
 

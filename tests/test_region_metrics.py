@@ -33,19 +33,27 @@ def test_counts_per_region_add_up_to_the_located_facilities(metrics, facility_fr
     scotland = metrics.set_index("itl1_code").loc["TLM"]
     assert scotland["facilities"] == (facility_frame["itl1_code"] == "TLM").sum()
     assert scotland["facilities_per_million"] == pytest.approx(
-        scotland["facilities"] / scotland["population"] * 1_000_000)
+        scotland["facilities"] / scotland["population"] * 1_000_000
+    )
 
 
 def test_hand_computed_example():
-    regions = pd.DataFrame({"itl1_code": ["TLC", "TLM"], "name": ["North East", "Scotland"],
-                            "population": pd.array([2_000_000, 5_000_000], dtype="Int64")})
+    regions = pd.DataFrame(
+        {
+            "itl1_code": ["TLC", "TLM"],
+            "name": ["North East", "Scotland"],
+            "population": pd.array([2_000_000, 5_000_000], dtype="Int64"),
+        }
+    )
     facilities = pd.DataFrame({"itl1_code": ["TLM", "TLM", "TLC", None]})
-    investments = pd.DataFrame({
-        "investment_id": ["I1", "I2", "I3", "I4", "I5"],
-        "record_type": ["award", "award", "programme_total", "award", "award"],
-        "itl1_code": ["TLM", "TLM", "TLM", "UK", "TLC"],
-        "public_gbp": [1_000_000.0, None, 50_000_000.0, 9_000_000.0, 3_000_000.0],
-    })
+    investments = pd.DataFrame(
+        {
+            "investment_id": ["I1", "I2", "I3", "I4", "I5"],
+            "record_type": ["award", "award", "programme_total", "award", "award"],
+            "itl1_code": ["TLM", "TLM", "TLM", "UK", "TLC"],
+            "public_gbp": [1_000_000.0, None, 50_000_000.0, 9_000_000.0, 3_000_000.0],
+        }
+    )
     out = region_metrics.region_metrics(facilities, investments, regions).set_index("itl1_code")
     assert out.loc["TLM", "facilities"] == 2 and out.loc["TLC", "facilities"] == 1
     assert out.loc["TLM", "facilities_per_million"] == pytest.approx(0.4)
@@ -54,13 +62,15 @@ def test_hand_computed_example():
     assert out.loc["TLC", "gbp_per_head"] == pytest.approx(1.5)
     assert region_metrics.formatted(out.reset_index(), "investment").tolist() == ["£3.0m", "£1.0m"]
     assert region_metrics.metric_finding(out.reset_index(), "per_head") == (
-        "North East is highest on public investment per head (£1.50 per person); "
-        "Scotland is lowest (£0.20 per person).")
+        "North East is highest on public investment per head (£1.50 per person); Scotland is lowest (£0.20 per person)."
+    )
 
 
 def test_finding_when_nothing_matches(embedded):
     empty = landscape.facilities(embedded["sites"].iloc[:0], embedded["centres"].iloc[:0])
     out = region_metrics.region_metrics(empty, embedded["investments"], embedded["regions"])
     assert out["facilities"].sum() == 0
-    assert region_metrics.metric_finding(out, "facilities") == \
-        "No region has any sites and centres for the current filters."
+    assert (
+        region_metrics.metric_finding(out, "facilities")
+        == "No region has any sites and centres for the current filters."
+    )

@@ -45,14 +45,20 @@ def test_investment_by_region_sums_only_regional_awards(embedded, data):
 
 
 def test_investment_per_head_metric(data, embedded):
-    rendered = slides.render(data, story.Slide(story.INVESTMENT_BY_REGION, "Money", settings={"metric": "gbp_per_head"}))
+    rendered = slides.render(
+        data, story.Slide(story.INVESTMENT_BY_REGION, "Money", settings={"metric": "gbp_per_head"})
+    )
     assert rendered.figure.layout.xaxis.title.text == "£ per head"
     assert "per resident" in rendered.finding
 
 
 def test_map_slide_honours_filters_and_map_settings(data):
-    slide = story.Slide(story.MAP, "Scotland", filters=landscape.Filters(regions=("TLM",)),
-                        settings={"zoom": 6.0, "center_lat": 56.5, "center_lon": -4.0})
+    slide = story.Slide(
+        story.MAP,
+        "Scotland",
+        filters=landscape.Filters(regions=("TLM",)),
+        settings={"zoom": 6.0, "center_lat": 56.5, "center_lon": -4.0},
+    )
     rendered = slides.render(data, slide)
     layout = rendered.figure.layout
     # Centred on 56.5N 4W, and zoomed in: 1.6 zoom steps narrower than the whole-UK view.

@@ -11,8 +11,11 @@ from lib.ui import widgets
 
 
 def _chart() -> go.Figure:
-    return theme.apply(go.Figure(go.Bar(x=[3, 1], y=["North East", "Wales"], orientation="h")),
-                       "North East has the most", "test fixture")
+    return theme.apply(
+        go.Figure(go.Bar(x=[3, 1], y=["North East", "Wales"], orientation="h")),
+        "North East has the most",
+        "test fixture",
+    )
 
 
 @pytest.mark.skipif(not static_images.browser_available(), reason="no Chromium for kaleido")
@@ -23,7 +26,6 @@ def test_svg_is_vector_and_carries_the_title_and_source():
 
 
 def test_without_a_browser_the_svg_download_says_why(monkeypatch, tmp_path):
-
 
     monkeypatch.setenv("MMIP_CHROMIUM", str(tmp_path / "no-such-browser"))
     svg = widgets.chart_svg(_chart()).decode("utf-8")

@@ -11,8 +11,7 @@ from lib.present import story
 
 
 def _minimal(**slide) -> dict:
-    return {"format": "mmip-story", "version": 1, "title": "T",
-            "slides": [{"view": "map", "title": "A map", **slide}]}
+    return {"format": "mmip-story", "version": 1, "title": "T", "slides": [{"view": "map", "title": "A map", **slide}]}
 
 
 def test_default_story_shows_the_mission(embedded):
@@ -25,25 +24,36 @@ def test_default_story_shows_the_mission(embedded):
 
 
 def test_round_trip_keeps_filters_settings_and_text():
-    original = story.Story("Conference", (
-        story.Slide(story.MAP, "Scotland", "Most sites are in the central belt",
-                    landscape.Filters(regions=("TLM",), kinds=("site",), search="Glasgow"),
-                    {"zoom": 6.0, "center_lat": 56.0, "center_lon": -4.2}),
-        story.Slide(story.INVESTMENT_BY_REGION, "Money", settings={"metric": "gbp_per_head"}),
-    ), "subtitle")
+    original = story.Story(
+        "Conference",
+        (
+            story.Slide(
+                story.MAP,
+                "Scotland",
+                "Most sites are in the central belt",
+                landscape.Filters(regions=("TLM",), kinds=("site",), search="Glasgow"),
+                {"zoom": 6.0, "center_lat": 56.0, "center_lon": -4.2},
+            ),
+            story.Slide(story.INVESTMENT_BY_REGION, "Money", settings={"metric": "gbp_per_head"}),
+        ),
+        "subtitle",
+    )
     assert story.from_json(story.to_json(original)) == original
 
 
-@pytest.mark.parametrize("slide,field", [
-    ({"view": "pie"}, "slides[0].view"),
-    ({"filters": {"regions": ["TLZ"]}}, "slides[0].filters.regions"),
-    ({"filters": {"colour": ["red"]}}, "slides[0].filters.colour"),
-    ({"settings": {"zoom": 40}}, "slides[0].settings.zoom"),
-    ({"settings": {"zoom": "near"}}, "slides[0].settings.zoom"),
-    ({"settings": {"metric": "x"}}, "slides[0].settings.metric"),
-    ({"title": ""}, "slides[0].title"),
-    ({"speaker": "me"}, "slides[0].speaker"),
-])
+@pytest.mark.parametrize(
+    "slide,field",
+    [
+        ({"view": "pie"}, "slides[0].view"),
+        ({"filters": {"regions": ["TLZ"]}}, "slides[0].filters.regions"),
+        ({"filters": {"colour": ["red"]}}, "slides[0].filters.colour"),
+        ({"settings": {"zoom": 40}}, "slides[0].settings.zoom"),
+        ({"settings": {"zoom": "near"}}, "slides[0].settings.zoom"),
+        ({"settings": {"metric": "x"}}, "slides[0].settings.metric"),
+        ({"title": ""}, "slides[0].title"),
+        ({"speaker": "me"}, "slides[0].speaker"),
+    ],
+)
 def test_bad_slides_name_the_field(slide, field):
     raw = _minimal(**slide)
     with pytest.raises(story.StoryError) as caught:

@@ -85,8 +85,9 @@ def test_capabilities_are_distinct_known_and_one_to_four_per_site():
 
 def test_capability_weights_steer_the_draw():
     rng = np.random.default_rng(0)
-    drawn = synthetic.draw_capabilities(rng, 2000, ["common", "rare1", "rare2", "rare3"],
-                                        weights=np.array([0.97, 0.01, 0.01, 0.01]), max_per_site=1)
+    drawn = synthetic.draw_capabilities(
+        rng, 2000, ["common", "rare1", "rare2", "rare3"], weights=np.array([0.97, 0.01, 0.01, 0.01]), max_per_site=1
+    )
     assert (drawn.str[0] == "common").mean() > 0.9
 
 
@@ -97,4 +98,3 @@ def test_ids_are_seven_digits_and_match_the_schema_pattern():
 def test_cli_refuses_zero_sites(tmp_path):
     with pytest.raises(SystemExit):
         synthetic.main(["--sites", "0", "--out", str(tmp_path)])
-

@@ -27,6 +27,7 @@ def run_coroutine(coroutine):
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coroutine).result()
 
+
 REGIONS = ["North East", "Wales", "Scotland"]
 
 
@@ -59,12 +60,14 @@ def multiselect(id_="$$ID-1-f_region", label="Region (ITL1)", options=REGIONS, d
         if raw is not None:
             element.multiselect.raw_values[:] = raw
             element.multiselect.set_value = True
+
     return fill
 
 
 def markdown(body):
     def fill(element):
         element.markdown.body = body
+
     return fill
 
 
@@ -142,11 +145,14 @@ def test_cache_expires_entries_unused_for_more_than_max_age_runs():
 
 def test_widget_lookup_finds_the_sidebar_multiselect_by_label():
     tab = Tab("map")
-    feed(tab, new_session(),
-         element_msg([RootContainer.MAIN, 0], multiselect(id_="$$ID-main", label="Region (ITL1)")),
-         element_msg([RootContainer.SIDEBAR, 1], multiselect(id_="$$ID-side", label="Region (ITL1)")),
-         element_msg([RootContainer.SIDEBAR, 2], multiselect(id_="$$ID-type", label="Type")),
-         element_msg([RootContainer.MAIN, 1], markdown("text")))
+    feed(
+        tab,
+        new_session(),
+        element_msg([RootContainer.MAIN, 0], multiselect(id_="$$ID-main", label="Region (ITL1)")),
+        element_msg([RootContainer.SIDEBAR, 1], multiselect(id_="$$ID-side", label="Region (ITL1)")),
+        element_msg([RootContainer.SIDEBAR, 2], multiselect(id_="$$ID-type", label="Type")),
+        element_msg([RootContainer.MAIN, 1], markdown("text")),
+    )
     found = tab.find("multiselect", "Region (ITL1)", in_sidebar=True)
     assert found.id == "$$ID-side" and found.options == tuple(REGIONS) and found.in_sidebar
     assert tab.find("multiselect", "Region (ITL1)", in_sidebar=False).id == "$$ID-main"
@@ -198,7 +204,6 @@ def test_exceptions_and_the_apps_error_message_count_as_errors():
 
 def test_error_text_is_the_apps_own():
 
-
     assert ws_load.ERROR_TEXT == shell.ERROR_PREFIX
 
 
@@ -217,8 +222,9 @@ def test_first_rerun_names_the_page_by_url_path_later_ones_by_hash():
 def test_rerun_sends_every_widget_value_the_query_string_and_cached_hashes():
     tab = Tab("map")
     big = element_msg([0, 5], markdown("map figure"), cacheable=True, hash_="fig")
-    type_filter = element_msg([RootContainer.SIDEBAR, 2], multiselect(id_="$$ID-type", label="Type", options=["Site"],
-                                                                       default=[0]))
+    type_filter = element_msg(
+        [RootContainer.SIDEBAR, 2], multiselect(id_="$$ID-type", label="Type", options=["Site"], default=[0])
+    )
     sidebar_run(tab, type_filter, big)
     region = tab.find("multiselect", "Region (ITL1)", in_sidebar=True)
     tab.set_value(region, ["Wales"])
@@ -269,10 +275,17 @@ def running() -> ForwardMsg:
 def test_a_timed_rerun_waits_past_an_early_finish_and_keeps_its_errors():
     tab = Tab("map")
     sidebar_run(tab)  # the previous run's script_finished must not end the next one
-    socket = FakeSocket([
-        running(), new_session(), element_msg([0, 0], markdown(ws_load.ERROR_TEXT)), finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN),
-        new_session(), element_msg([0, 0], markdown("ok")), finished(),
-    ])
+    socket = FakeSocket(
+        [
+            running(),
+            new_session(),
+            element_msg([0, 0], markdown(ws_load.ERROR_TEXT)),
+            finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN),
+            new_session(),
+            element_msg([0, 0], markdown("ok")),
+            finished(),
+        ]
+    )
     seconds, run = run_coroutine(ws_load.timed_rerun(socket, tab, timeout_s=5))
     assert len(socket.sent) == 1 and seconds >= 0
     assert run.status == ForwardMsg.FINISHED_SUCCESSFULLY and run.elements == 1 and len(run.errors) == 1
@@ -296,8 +309,16 @@ def test_rerun_stats_percentiles_and_max():
 
 
 def _result(**changes):
-    result = {"sessions": 20, "opened": 20, "duration_s": 60.0, "rerun_s": [0.5, 1.0, 2.0], "errors": [],
-              "rss_warm_mib": 300.0, "rss_end_mib": 320.0, "rss_max_mib": 325.0}
+    result = {
+        "sessions": 20,
+        "opened": 20,
+        "duration_s": 60.0,
+        "rerun_s": [0.5, 1.0, 2.0],
+        "errors": [],
+        "rss_warm_mib": 300.0,
+        "rss_end_mib": 320.0,
+        "rss_max_mib": 325.0,
+    }
     return {**result, **changes}
 
 
@@ -306,7 +327,11 @@ def test_summary_verdicts_against_the_issues_targets():
     assert good["verdict"] == "pass" and good["errors_verdict"] == "pass" and good["rss_verdict"] == "pass"
     assert good["max_s"] == 2.0 and good["p50_s"] == 1.0
     errors = ws_load.summarise(_result(errors=[f"e{i}" for i in range(8)]))
-    assert errors["verdict"] == "FAIL" and errors["errors"] == 8 and errors["first_errors"] == ["e0", "e1", "e2", "e3", "e4"]
+    assert (
+        errors["verdict"] == "FAIL"
+        and errors["errors"] == 8
+        and errors["first_errors"] == ["e0", "e1", "e2", "e3", "e4"]
+    )
     grown = ws_load.summarise(_result(rss_end_mib=331.0))  # 1.103 x warm-up
     assert grown["verdict"] == "FAIL" and grown["rss_verdict"] == "FAIL" and grown["errors_verdict"] == "pass"
     assert ws_load.summarise(_result(opened=19))["verdict"] == "FAIL"
@@ -320,7 +345,9 @@ def test_section_is_appended_then_replaced_in_place(tmp_path):
     ws_load.write_section(path, ws_load.markdown(summary, "cmd v2", "map", None))
     text = path.read_text()
     assert text.count(ws_load.SECTION_START) == 1 and "cmd v2" in text and "cmd v1" not in text
-    assert text.startswith("# Performance\n\n<!-- bench.load writes below this line -->\n\n## Load and soak\n\nbrowser\n")
+    assert text.startswith(
+        "# Performance\n\n<!-- bench.load writes below this line -->\n\n## Load and soak\n\nbrowser\n"
+    )
     assert "## Load and soak (websocket clients)" in text and "| errors | 0 | 0 | pass |" in text
 
     path.write_text(text + "\n## Written later by hand\n")
@@ -344,8 +371,18 @@ def test_two_sessions_against_the_real_server():
     from tests.e2e.harness import streamlit_server
 
     with streamlit_server("dashboard.py", startup_timeout_s=60) as (url, process):
-        result = run_coroutine(ws_load.run_load(url, process.pid, sessions=2, duration_s=6, warmup_s=2,
-                                              timeout_s=30, page="map", progress=lambda _: None))
+        result = run_coroutine(
+            ws_load.run_load(
+                url,
+                process.pid,
+                sessions=2,
+                duration_s=6,
+                warmup_s=2,
+                timeout_s=30,
+                page="map",
+                progress=lambda _: None,
+            )
+        )
     assert result["errors"] == []
     assert result["opened"] == 2
     # The app received the region values the clients sent: it wrote ?region=... into its URL.

@@ -29,12 +29,20 @@ shown = sites
 if chosen_regions:
     shown = shown[shown["itl1_code"].isin(chosen_regions)]
 if chosen_capabilities:
-    shown = shown[shown["capabilities"].apply(
-        lambda text: any(c in str(text).split(";") for c in chosen_capabilities))]
+    shown = shown[shown["capabilities"].apply(lambda text: any(c in str(text).split(";") for c in chosen_capabilities))]
 st.write(f"{len(shown):,} sites match the filters.")
 
-fig = px.scatter_map(shown, lat="latitude", lon="longitude", hover_name="company", color="status",
-                     zoom=4.3, center={"lat": 54.5, "lon": -3.0}, height=700, map_style="white-bg")
+fig = px.scatter_map(
+    shown,
+    lat="latitude",
+    lon="longitude",
+    hover_name="company",
+    color="status",
+    zoom=4.3,
+    center={"lat": 54.5, "lon": -3.0},
+    height=700,
+    map_style="white-bg",
+)
 event = st.plotly_chart(fig, key="baseline-map", on_select="rerun", selection_mode=("points", "box", "lasso"))
 selected = event.selection.points if event and event.selection else []
 if selected:

@@ -16,8 +16,6 @@ from lib.ui import shell, state
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the project root, for lib
 
 
-
-
 def tiny_chart() -> None:
     st.title("Floor: one tiny Plotly chart")
     st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])), key="floor")

@@ -20,8 +20,18 @@ COVERAGE_PARTIAL = "partly answered"
 COVERAGE_NONE = "not answered"
 
 _TRACKER_CENTRE_COLUMNS = [
-    "mmip_proposal", "centre_id", "name", "operator", "town", "itl1_code", "status", "mmip_match",
-    "opened_year", "public_funding_gbp", "private_funding_gbp", "capabilities",
+    "mmip_proposal",
+    "centre_id",
+    "name",
+    "operator",
+    "town",
+    "itl1_code",
+    "status",
+    "mmip_match",
+    "opened_year",
+    "public_funding_gbp",
+    "private_funding_gbp",
+    "capabilities",
 ]
 
 
@@ -30,7 +40,8 @@ def mmip_tracker(proposals: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame
     centre answers keep one row, named :data:`UNANSWERED`."""
     answering = centres.loc[centres["mmip_proposal"].notna(), _TRACKER_CENTRE_COLUMNS]
     merged = proposals[["proposal_id", "title"]].merge(
-        answering, left_on="proposal_id", right_on="mmip_proposal", how="left")
+        answering, left_on="proposal_id", right_on="mmip_proposal", how="left"
+    )
     merged["answered"] = merged["centre_id"].notna()
     merged["region"] = merged["itl1_code"].map(ITL1_NAMES)
     merged["name"] = merged["name"].fillna(UNANSWERED)
@@ -42,11 +53,15 @@ def mmip_tracker(proposals: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame
 def proposal_coverage(tracker: pd.DataFrame) -> pd.DataFrame:
     """One row per proposal: how far it is answered (fully, only partly, not at all) and by whom."""
     answered = tracker.loc[tracker["answered"]]
-    summary = tracker.groupby("proposal_id", sort=True).agg(
-        title=("title", "first"),
-        centres=("answered", "sum"),
-        full_matches=("mmip_match", lambda s: int((s == "full").sum())),
-    ).reset_index()
+    summary = (
+        tracker.groupby("proposal_id", sort=True)
+        .agg(
+            title=("title", "first"),
+            centres=("answered", "sum"),
+            full_matches=("mmip_match", lambda s: int((s == "full").sum())),
+        )
+        .reset_index()
+    )
     names = answered.groupby("proposal_id")["name"].agg("; ".join)
     summary["answered_by"] = summary["proposal_id"].map(names).fillna("")
     summary["coverage"] = COVERAGE_NONE
@@ -65,8 +80,11 @@ def coverage_finding(coverage: pd.DataFrame) -> str:
     verb = "exists" if len(full) == 1 else "exist"
     parts = [f"{len(full)} of the {total} centres the MMIP asked for now {verb}"]
     if not partial.empty:
-        parts.append(f"{len(partial)} is only partly answered ({_titles(partial)})" if len(partial) == 1
-                     else f"{len(partial)} are only partly answered ({_titles(partial)})")
+        parts.append(
+            f"{len(partial)} is only partly answered ({_titles(partial)})"
+            if len(partial) == 1
+            else f"{len(partial)} are only partly answered ({_titles(partial)})"
+        )
     if not none.empty:
         parts.append(f"no centre answers {_titles(none)}")
     return "; ".join(parts) + "."
@@ -80,17 +98,19 @@ def tracker_table(tracker: pd.DataFrame, capability_names: dict[str, str]) -> pd
     """The tracker as a readable table: £ formatted, empty money "not stated", capabilities named."""
     answered = tracker["answered"]
     where = tracker["town"].fillna("").str.cat(tracker["region"].fillna(""), sep=", ").str.strip(", ")
-    table = pd.DataFrame({
-        "Proposal": tracker["proposal_id"] + " " + tracker["title"],
-        "Answered by": tracker["name"],
-        "Match": tracker["mmip_match"].map(MATCH_LABELS),
-        "Where": where.mask(where == "", "not stated"),
-        "Status": tracker["status"],
-        "Opening year": opening_year_labels(tracker["opened_year"]),
-        "Public money": money_labels(tracker["public_funding_gbp"]),
-        "Private money": money_labels(tracker["private_funding_gbp"]),
-        "Capabilities": _capability_text(tracker["capabilities"], capability_names),
-    })
+    table = pd.DataFrame(
+        {
+            "Proposal": tracker["proposal_id"] + " " + tracker["title"],
+            "Answered by": tracker["name"],
+            "Match": tracker["mmip_match"].map(MATCH_LABELS),
+            "Where": where.mask(where == "", "not stated"),
+            "Status": tracker["status"],
+            "Opening year": opening_year_labels(tracker["opened_year"]),
+            "Public money": money_labels(tracker["public_funding_gbp"]),
+            "Private money": money_labels(tracker["private_funding_gbp"]),
+            "Capabilities": _capability_text(tracker["capabilities"], capability_names),
+        }
+    )
     # A proposal nobody answers has no place, status or money: a dash, not "not stated".
     table.loc[~answered, table.columns[2:]] = NO_VALUE
     return table
@@ -121,19 +141,21 @@ def other_centres(centres: pd.DataFrame) -> pd.DataFrame:
 def centre_table(centres: pd.DataFrame, capability_names: dict[str, str]) -> pd.DataFrame:
     """Every centre as a readable table, in name order."""
     region = centres["itl1_code"].map(ITL1_NAMES)
-    table = pd.DataFrame({
-        "id": centres["centre_id"],
-        "Centre": centres["name"],
-        "Operator": centres["operator"],
-        "Type": centres["centre_type"],
-        "Town": centres["town"].fillna("no single place"),
-        "Region": region.fillna("no single place"),
-        "Status": centres["status"],
-        "Opening year": opening_year_labels(centres["opened_year"]),
-        "Public money": money_labels(centres["public_funding_gbp"]),
-        "Private money": money_labels(centres["private_funding_gbp"]),
-        "Capabilities": _capability_text(centres["capabilities"], capability_names),
-    })
+    table = pd.DataFrame(
+        {
+            "id": centres["centre_id"],
+            "Centre": centres["name"],
+            "Operator": centres["operator"],
+            "Type": centres["centre_type"],
+            "Town": centres["town"].fillna("no single place"),
+            "Region": region.fillna("no single place"),
+            "Status": centres["status"],
+            "Opening year": opening_year_labels(centres["opened_year"]),
+            "Public money": money_labels(centres["public_funding_gbp"]),
+            "Private money": money_labels(centres["private_funding_gbp"]),
+            "Capabilities": _capability_text(centres["capabilities"], capability_names),
+        }
+    )
     return table.sort_values("Centre", kind="stable").reset_index(drop=True)
 
 
@@ -143,22 +165,26 @@ def other_centres_finding(others: pd.DataFrame) -> str:
     operational = int((others["status"] == "operational").sum())
     regions = others["itl1_code"].map(ITL1_NAMES).value_counts()
     top = f"; {regions.index[0]} has the most ({regions.iloc[0]})" if not regions.empty else ""
-    return (f"{len(others)} more centres support medicines manufacturing without answering an MMIP "
-            f"proposal, {operational} of them operational{top}.")
+    return (
+        f"{len(others)} more centres support medicines manufacturing without answering an MMIP "
+        f"proposal, {operational} of them operational{top}."
+    )
 
 
-def centre_profile(centres: pd.DataFrame, proposals: pd.DataFrame, centre_id: str,
-                   capability_names: dict[str, str]) -> directory.Profile:
+def centre_profile(
+    centres: pd.DataFrame, proposals: pd.DataFrame, centre_id: str, capability_names: dict[str, str]
+) -> directory.Profile:
     """Everything the data says about one centre, as field/value rows plus its sources."""
     row = centres.loc[centres["centre_id"] == centre_id].iloc[0]
     titles = dict(zip(proposals["proposal_id"], proposals["title"]))
     if pd.isna(row["mmip_proposal"]):
         answers = "none of the four proposals"
     else:
-        answers = (f"{row['mmip_proposal']} {titles.get(row['mmip_proposal'], '')} "
-                   f"({MATCH_LABELS.get(row['mmip_match'], 'match not stated').lower()} match)")
-    region = ITL1_NAMES.get(row["itl1_code"], "no single place") if pd.notna(row["itl1_code"]) \
-        else "no single place"
+        answers = (
+            f"{row['mmip_proposal']} {titles.get(row['mmip_proposal'], '')} "
+            f"({MATCH_LABELS.get(row['mmip_match'], 'match not stated').lower()} match)"
+        )
+    region = ITL1_NAMES.get(row["itl1_code"], "no single place") if pd.notna(row["itl1_code"]) else "no single place"
     single = centres.loc[centres["centre_id"] == centre_id]
     fields = [
         ("Operator", row["operator"]),
@@ -192,5 +218,4 @@ def centre_map_title(centre_facilities: pd.DataFrame) -> str:
     regions = centre_facilities["region"].value_counts()
     if regions.empty:
         return "No other centre to show"
-    return (f"{regions.index[0]} hosts the most of the {len(centre_facilities)} other centres "
-            f"({regions.iloc[0]})")
+    return f"{regions.index[0]} hosts the most of the {len(centre_facilities)} other centres ({regions.iloc[0]})"

@@ -24,26 +24,40 @@ SIZE_NOT_STATED = "size not stated"
 # The UK's standard business size bands (small < 50, medium 50-249, large 250+), with the large
 # band split at 1,000 because almost every manufacturing site with a stated headcount is large.
 SIZE_EDGES = [0, 50, 250, 1000, np.inf]
-SIZE_BANDS = ("under 50 people", "50 to 249 people", "250 to 999 people", "1,000 people or more",
-              SIZE_NOT_STATED)
+SIZE_BANDS = ("under 50 people", "50 to 249 people", "250 to 999 people", "1,000 people or more", SIZE_NOT_STATED)
 EXPORT_COLUMNS = [
-    "id", "kind", "name", "company_or_operator", "subtype", "town", "region", "status", "modality",
-    "capabilities", "employees", "size_band", "opened_year", "latitude", "longitude",
-    "location_precision", "source_url", "as_of", "note",
+    "id",
+    "kind",
+    "name",
+    "company_or_operator",
+    "subtype",
+    "town",
+    "region",
+    "status",
+    "modality",
+    "capabilities",
+    "employees",
+    "size_band",
+    "opened_year",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "source_url",
+    "as_of",
+    "note",
 ]
 _URL = re.compile(r"https?://[^\s<>\"'();,]+")
 
 
 def size_band(employees: pd.Series) -> pd.Series:
     """Approximate headcount -> size band; no stated headcount -> :data:`SIZE_NOT_STATED`."""
-    bands = pd.cut(employees.astype("Float64").astype(float), SIZE_EDGES, right=False,
-                   labels=list(SIZE_BANDS[:-1]))
-    return bands.cat.add_categories([SIZE_NOT_STATED]).fillna(SIZE_NOT_STATED) \
-        .cat.reorder_categories(list(SIZE_BANDS))
+    bands = pd.cut(employees.astype("Float64").astype(float), SIZE_EDGES, right=False, labels=list(SIZE_BANDS[:-1]))
+    return bands.cat.add_categories([SIZE_NOT_STATED]).fillna(SIZE_NOT_STATED).cat.reorder_categories(list(SIZE_BANDS))
 
 
-def directory_table(facilities: pd.DataFrame, sites: pd.DataFrame, centres: pd.DataFrame,
-                    capability_names: dict[str, str]) -> pd.DataFrame:
+def directory_table(
+    facilities: pd.DataFrame, sites: pd.DataFrame, centres: pd.DataFrame, capability_names: dict[str, str]
+) -> pd.DataFrame:
     """The facilities with what the directory searches and shows: modality text, opening year,
     size band, capability names as text and one lower-cased search text (name, company or
     operator, town)."""
@@ -55,8 +69,9 @@ def directory_table(facilities: pd.DataFrame, sites: pd.DataFrame, centres: pd.D
     table["opened_year"] = ids.map(centres.set_index("centre_id")["opened_year"]).astype("Int64")
     table["size_band"] = size_band(table["employees"])
     table["capability_text"] = capability_labels(table["capabilities"], capability_names)
-    table["search_text"] = (table["name"].fillna("") + " " + table["organisation"].fillna("") + " "
-                            + table["town"].fillna("")).str.lower()
+    table["search_text"] = (
+        table["name"].fillna("") + " " + table["organisation"].fillna("") + " " + table["town"].fillna("")
+    ).str.lower()
     table["modality_text"] = table["modality"].fillna("").str.lower()
     return table.reset_index(drop=True)
 
@@ -71,8 +86,9 @@ class DirectoryQuery:
     size_bands: tuple[str, ...] = ()
 
 
-def directory_mask(table: pd.DataFrame, long: pd.DataFrame, filters: landscape.Filters,
-                   query: DirectoryQuery) -> pd.Series:
+def directory_mask(
+    table: pd.DataFrame, long: pd.DataFrame, filters: landscape.Filters, query: DirectoryQuery
+) -> pd.Series:
     """Rows passing the shared filters and the directory query (every word of a search must match)."""
     mask = landscape.facility_mask(table, long, filters)
     for word in query.search.lower().split():
@@ -84,8 +100,9 @@ def directory_mask(table: pd.DataFrame, long: pd.DataFrame, filters: landscape.F
     return mask
 
 
-def search_directory(table: pd.DataFrame, long: pd.DataFrame, filters: landscape.Filters,
-                     query: DirectoryQuery) -> pd.DataFrame:
+def search_directory(
+    table: pd.DataFrame, long: pd.DataFrame, filters: landscape.Filters, query: DirectoryQuery
+) -> pd.DataFrame:
     return table.loc[directory_mask(table, long, filters, query)]
 
 
@@ -109,8 +126,9 @@ def capability_labels(lists: pd.Series, capability_names: dict[str, str]) -> pd.
     flat = pc.list_flatten(ids)
     keys = pa.array(list(capability_names), type=pa.string())
     positions = pc.index_in(flat, value_set=keys)
-    named = pc.if_else(pc.is_null(positions), flat,
-                       pc.take(pa.array(list(capability_names.values()), type=pa.string()), positions))
+    named = pc.if_else(
+        pc.is_null(positions), flat, pc.take(pa.array(list(capability_names.values()), type=pa.string()), positions)
+    )
     offsets = pc.subtract(ids.offsets, ids.offsets[0])
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, named), ", ")
     # Arrow-backed text, not one Python string per row (11 → 6 MiB at 100k sites, kept by the cache).
@@ -123,45 +141,49 @@ def _kind_labels(rows: pd.DataFrame) -> pd.Series:
 
 def display_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows as a readable table: what it makes, where, status, size."""
-    return pd.DataFrame({
-        "id": rows["facility_id"],
-        "Name": rows["name"],
-        "What it makes": rows["modality"].fillna(NOT_STATED),
-        "Town": rows["town"].fillna(NOT_STATED),
-        "Region": rows["region"].fillna(NOT_STATED),
-        "Status": rows["status"],
-        "Type": _kind_labels(rows),
-        "Size": rows["size_band"].astype(str),
-        "Since": rows["opened_year"].astype("string").fillna(NOT_STATED),
-        "Capabilities": rows["capability_text"],
-        "Company / operator": rows["organisation"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "id": rows["facility_id"],
+            "Name": rows["name"],
+            "What it makes": rows["modality"].fillna(NOT_STATED),
+            "Town": rows["town"].fillna(NOT_STATED),
+            "Region": rows["region"].fillna(NOT_STATED),
+            "Status": rows["status"],
+            "Type": _kind_labels(rows),
+            "Size": rows["size_band"].astype(str),
+            "Since": rows["opened_year"].astype("string").fillna(NOT_STATED),
+            "Capabilities": rows["capability_text"],
+            "Company / operator": rows["organisation"],
+        }
+    ).reset_index(drop=True)
 
 
 def export_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Every matching row with stable machine-readable columns (:data:`EXPORT_COLUMNS`); empty
     cells are left empty, never filled with a guess."""
-    out = pd.DataFrame({
-        "id": rows["facility_id"],
-        "kind": rows["kind"].map(landscape.KIND_LABELS),
-        "name": rows["name"],
-        "company_or_operator": rows["organisation"],
-        "subtype": rows["subtype"],
-        "town": rows["town"],
-        "region": rows["region"],
-        "status": rows["status"],
-        "modality": rows["modality"],
-        "capabilities": rows["capability_text"],
-        "employees": rows["employees"],
-        "size_band": rows["size_band"].astype(str),
-        "opened_year": rows["opened_year"],
-        "latitude": rows["latitude"],
-        "longitude": rows["longitude"],
-        "location_precision": rows["location_precision"],
-        "source_url": rows["source_url"],
-        "as_of": rows["as_of"],
-        "note": rows["note"],
-    })
+    out = pd.DataFrame(
+        {
+            "id": rows["facility_id"],
+            "kind": rows["kind"].map(landscape.KIND_LABELS),
+            "name": rows["name"],
+            "company_or_operator": rows["organisation"],
+            "subtype": rows["subtype"],
+            "town": rows["town"],
+            "region": rows["region"],
+            "status": rows["status"],
+            "modality": rows["modality"],
+            "capabilities": rows["capability_text"],
+            "employees": rows["employees"],
+            "size_band": rows["size_band"].astype(str),
+            "opened_year": rows["opened_year"],
+            "latitude": rows["latitude"],
+            "longitude": rows["longitude"],
+            "location_precision": rows["location_precision"],
+            "source_url": rows["source_url"],
+            "as_of": rows["as_of"],
+            "note": rows["note"],
+        }
+    )
     return out[EXPORT_COLUMNS].reset_index(drop=True)
 
 
@@ -188,12 +210,14 @@ def profile_sources(source_url, as_of, note) -> pd.DataFrame:
     """The main source and every further web address the note cites, each once."""
     cited = _URL.findall(note) if isinstance(note, str) else []
     urls = list(dict.fromkeys([source_url, *(u.rstrip(".") for u in cited)]))
-    return pd.DataFrame({
-        "source": urls,
-        "link": [safe_link(u) for u in urls],
-        "as_of": [as_of] + [""] * (len(urls) - 1),
-        "role": ["main source"] + ["cited in the note"] * (len(urls) - 1),
-    })
+    return pd.DataFrame(
+        {
+            "source": urls,
+            "link": [safe_link(u) for u in urls],
+            "as_of": [as_of] + [""] * (len(urls) - 1),
+            "role": ["main source"] + ["cited in the note"] * (len(urls) - 1),
+        }
+    )
 
 
 def sources_markdown(sources: pd.DataFrame) -> str:
@@ -224,8 +248,7 @@ def facility_profile(table: pd.DataFrame, facility_id: str) -> Profile:
     fields = [
         ("Type", _kind_labels(single).iloc[0]),
         ("Company / operator", row["organisation"]),
-        ("What it makes", row["modality"] if isinstance(row["modality"], str) and row["modality"]
-         else NOT_STATED),
+        ("What it makes", row["modality"] if isinstance(row["modality"], str) and row["modality"] else NOT_STATED),
         ("Capabilities", row["capability_text"] or NOT_STATED),
         ("Where", place_label(row["town"], row["region"], row["location_precision"])),
         ("Status", row["status"]),
@@ -234,5 +257,8 @@ def facility_profile(table: pd.DataFrame, facility_id: str) -> Profile:
         ("Sources dated", row["as_of"]),
         ("Note", row["note"] if isinstance(row["note"], str) else ""),
     ]
-    return Profile(title=row["name"], fields=pd.DataFrame(fields, columns=["field", "value"]),
-                   sources=profile_sources(row["source_url"], row["as_of"], row["note"]))
+    return Profile(
+        title=row["name"],
+        fields=pd.DataFrame(fields, columns=["field", "value"]),
+        sources=profile_sources(row["source_url"], row["as_of"], row["note"]),
+    )

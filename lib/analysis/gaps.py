@@ -36,10 +36,26 @@ REACH_FROM_REGIONS = "regions"
 REACH_UNAVAILABLE = "unavailable"
 
 GAP_COLUMNS = [
-    "itl1_code", "region", "capability_id", "capability", "group", "mmip_named_gap",
-    "count", "per_million", "location_quotient", "median_km", "worst_km",
-    "absence", "density_shortfall", "reach_shortfall", "gap_score", "gap_level", "national",
-    "uk_count", "uk_per_million", "regions_with_capability",
+    "itl1_code",
+    "region",
+    "capability_id",
+    "capability",
+    "group",
+    "mmip_named_gap",
+    "count",
+    "per_million",
+    "location_quotient",
+    "median_km",
+    "worst_km",
+    "absence",
+    "density_shortfall",
+    "reach_shortfall",
+    "gap_score",
+    "gap_level",
+    "national",
+    "uk_count",
+    "uk_per_million",
+    "regions_with_capability",
 ]
 
 
@@ -65,8 +81,11 @@ class GapParams:
 def counted_facilities(long: pd.DataFrame, kinds: tuple[str, ...] = ()) -> pd.DataFrame:
     """Rows of the facility-capability table that count: operational, placed in one region,
     of the chosen kinds (a what-if proposal always counts), one row per facility and capability."""
-    rows = long.loc[long["status"].isin(landscape.ACTIVE_STATUSES)
-                    & long["itl1_code"].isin(ITL1_CODES) & long["capability_id"].notna()]
+    rows = long.loc[
+        long["status"].isin(landscape.ACTIVE_STATUSES)
+        & long["itl1_code"].isin(ITL1_CODES)
+        & long["capability_id"].notna()
+    ]
     if kinds:
         rows = rows.loc[rows["kind"].isin(kinds) | (rows["facility_id"] == WHAT_IF_ID)]
     return rows.drop_duplicates(["facility_id", "capability_id"])
@@ -75,8 +94,7 @@ def counted_facilities(long: pd.DataFrame, kinds: tuple[str, ...] = ()) -> pd.Da
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     """Great-circle distance in km; arguments broadcast like numpy arrays (degrees)."""
     lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    a = (np.sin((lat2 - lat1) / 2) ** 2
-         + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2)
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
@@ -120,8 +138,7 @@ def nearest_chords(origins: np.ndarray, holders: np.ndarray) -> np.ndarray:
     return best
 
 
-def reach_points(lad_centroids: pd.DataFrame | None,
-                 region_centroids: pd.DataFrame | None) -> pd.DataFrame:
+def reach_points(lad_centroids: pd.DataFrame | None, region_centroids: pd.DataFrame | None) -> pd.DataFrame:
     """The points reach is measured from: local-authority centroids, and the region centroid for
     any region with none. Columns itl1_code, latitude, longitude; empty if neither is given."""
     frames = []
@@ -131,8 +148,9 @@ def reach_points(lad_centroids: pd.DataFrame | None,
     if region_centroids is not None and not region_centroids.empty:
         frames.append(region_centroids.loc[~region_centroids["itl1_code"].isin(covered)])
     if not frames:
-        return pd.DataFrame({"itl1_code": pd.Series(dtype=str), "latitude": pd.Series(dtype=float),
-                             "longitude": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {"itl1_code": pd.Series(dtype=str), "latitude": pd.Series(dtype=float), "longitude": pd.Series(dtype=float)}
+        )
     return pd.concat([f[["itl1_code", "latitude", "longitude"]] for f in frames], ignore_index=True)
 
 
@@ -157,22 +175,32 @@ def reach_summary(points: pd.DataFrame, rows: pd.DataFrame, capability_ids: list
     for capability, holders in located.groupby("capability_id", sort=False):
         if capability not in column_of or not len(origins):
             continue
-        chord = nearest_chords(origins, _unit_vectors(holders["latitude"].to_numpy(float),
-                                                      holders["longitude"].to_numpy(float)))
+        chord = nearest_chords(
+            origins, _unit_vectors(holders["latitude"].to_numpy(float), holders["longitude"].to_numpy(float))
+        )
         nearest[:, column_of[capability]] = 2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0))
     frame = pd.DataFrame(nearest, columns=capability_ids)
     frame["itl1_code"] = points["itl1_code"].to_numpy()
     melted = frame.melt(id_vars="itl1_code", var_name="capability_id", value_name="km")
-    return (melted.groupby(["itl1_code", "capability_id"], sort=False)["km"]
-            .agg(median_km="median", worst_km="max").reset_index())
+    return (
+        melted.groupby(["itl1_code", "capability_id"], sort=False)["km"]
+        .agg(median_km="median", worst_km="max")
+        .reset_index()
+    )
 
 
 # ---------------------------------------------------------------- the gap table
 
 
-def gap_table(facility_caps_long: pd.DataFrame, capabilities: pd.DataFrame, regions: pd.DataFrame,
-              lad_centroids: pd.DataFrame | None = None, region_centroids: pd.DataFrame | None = None,
-              params: GapParams = GapParams(), kinds: tuple[str, ...] = ()) -> pd.DataFrame:
+def gap_table(
+    facility_caps_long: pd.DataFrame,
+    capabilities: pd.DataFrame,
+    regions: pd.DataFrame,
+    lad_centroids: pd.DataFrame | None = None,
+    region_centroids: pd.DataFrame | None = None,
+    params: GapParams = GapParams(),
+    kinds: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """One row per (itl1_code, capability_id), columns GAP_COLUMNS; see docs/gaps_method.md.
 
     ``facility_caps_long`` is ``landscape.facility_capabilities(landscape.facilities(...))``;
@@ -182,8 +210,9 @@ def gap_table(facility_caps_long: pd.DataFrame, capabilities: pd.DataFrame, regi
     rows = counted_facilities(facility_caps_long, kinds)
     capability_ids = list(capabilities["capability_id"])
     region_codes = [code for code in ITL1_CODES if code in set(regions["itl1_code"])]
-    table = pd.MultiIndex.from_product([region_codes, capability_ids],
-                                       names=["itl1_code", "capability_id"]).to_frame(index=False)
+    table = pd.MultiIndex.from_product([region_codes, capability_ids], names=["itl1_code", "capability_id"]).to_frame(
+        index=False
+    )
     counts = rows.groupby(["itl1_code", "capability_id"]).size().rename("count")
     table = table.merge(counts, on=["itl1_code", "capability_id"], how="left")
     table["count"] = table["count"].fillna(0).astype(int)
@@ -191,8 +220,11 @@ def gap_table(facility_caps_long: pd.DataFrame, capabilities: pd.DataFrame, regi
     population = regions.set_index("itl1_code")["population"].astype(float)
     table["per_million"] = table["count"] / table["itl1_code"].map(population) * 1e6
     present = table["count"] > 0
-    national_totals = table.assign(present=present).groupby("capability_id").agg(
-        uk_count=("count", "sum"), regions_with_capability=("present", "sum"))
+    national_totals = (
+        table.assign(present=present)
+        .groupby("capability_id")
+        .agg(uk_count=("count", "sum"), regions_with_capability=("present", "sum"))
+    )
     table = table.join(national_totals, on="capability_id")
     table["uk_per_million"] = table["uk_count"] / population.loc[region_codes].sum() * 1e6
 
@@ -205,8 +237,7 @@ def gap_table(facility_caps_long: pd.DataFrame, capabilities: pd.DataFrame, regi
     points = reach_points(lad_centroids, region_centroids)
     reach_known = not points.empty
     if reach_known:
-        table = table.merge(reach_summary(points, rows, capability_ids),
-                            on=["itl1_code", "capability_id"], how="left")
+        table = table.merge(reach_summary(points, rows, capability_ids), on=["itl1_code", "capability_id"], how="left")
     else:
         table["median_km"] = np.nan
         table["worst_km"] = np.nan
@@ -218,8 +249,11 @@ def gap_table(facility_caps_long: pd.DataFrame, capabilities: pd.DataFrame, regi
         span = params.reach_far_km - params.reach_near_km
         # No located facility anywhere in the UK is as far as a facility can be.
         table["reach_shortfall"] = ((table["median_km"] - params.reach_near_km) / span).clip(0, 1).fillna(1.0)
-        weighted = (params.weight_absence * table["absence"] + params.weight_density * table["density_shortfall"]
-                    + params.weight_reach * table["reach_shortfall"])
+        weighted = (
+            params.weight_absence * table["absence"]
+            + params.weight_density * table["density_shortfall"]
+            + params.weight_reach * table["reach_shortfall"]
+        )
         table["gap_score"] = weighted / (params.weight_absence + params.weight_density + params.weight_reach)
     else:
         table["reach_shortfall"] = np.nan
@@ -242,8 +276,9 @@ def gap_table(facility_caps_long: pd.DataFrame, capabilities: pd.DataFrame, regi
 # ---------------------------------------------------------------- views of the table
 
 
-def restrict(table: pd.DataFrame, capabilities: tuple[str, ...] = (), regions: tuple[str, ...] = (),
-             mmip_only: bool = False) -> pd.DataFrame:
+def restrict(
+    table: pd.DataFrame, capabilities: tuple[str, ...] = (), regions: tuple[str, ...] = (), mmip_only: bool = False
+) -> pd.DataFrame:
     """The rows for some capabilities and regions (empty tuples: all). UK rates are unchanged."""
     mask = pd.Series(True, index=table.index)
     if capabilities:
@@ -259,21 +294,30 @@ def region_gap_scores(gap_table: pd.DataFrame) -> pd.DataFrame:
     """One row per region: mean gap score over the table's capabilities and how many are absent.
     Largest mean gap first."""
     scored = gap_table.assign(is_absent=gap_table["gap_level"] == ABSENT)
-    out = scored.groupby(["itl1_code", "region"], sort=False).agg(
-        mean_gap_score=("gap_score", "mean"), absent_count=("is_absent", "sum")).reset_index()
+    out = (
+        scored.groupby(["itl1_code", "region"], sort=False)
+        .agg(mean_gap_score=("gap_score", "mean"), absent_count=("is_absent", "sum"))
+        .reset_index()
+    )
     out["absent_count"] = out["absent_count"].astype(int)
-    return out.sort_values(["mean_gap_score", "itl1_code"], ascending=[False, True], kind="stable") \
-        .reset_index(drop=True)
+    return out.sort_values(["mean_gap_score", "itl1_code"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
-def top_gaps(gap_table: pd.DataFrame, n: int, include_national: bool = False,
-             one_per_region: bool = False) -> pd.DataFrame:
+def top_gaps(
+    gap_table: pd.DataFrame, n: int, include_national: bool = False, one_per_region: bool = False
+) -> pd.DataFrame:
     """The n largest gaps, with a rank. National gaps (thin UK-wide) are reported separately by
     :func:`national_gaps`, so by default they are left out here. ``one_per_region`` keeps only
     each region's largest gap, so one region with many absences does not fill a short list."""
     rows = gap_table if include_national else gap_table.loc[~gap_table["national"]]
-    ranked = rows.sort_values(["gap_score", "median_km", "itl1_code", "capability_id"],
-                              ascending=[False, False, True, True], na_position="last", kind="stable")
+    ranked = rows.sort_values(
+        ["gap_score", "median_km", "itl1_code", "capability_id"],
+        ascending=[False, False, True, True],
+        na_position="last",
+        kind="stable",
+    )
     if one_per_region:
         ranked = ranked.drop_duplicates("itl1_code", keep="first")
     ranked = ranked.head(n).reset_index(drop=True)
@@ -285,21 +329,36 @@ def national_gaps(gap_table: pd.DataFrame) -> pd.DataFrame:
     """One row per capability: UK facilities, regions with it, the regions without it, and
     whether it is a national gap. National gaps first, then by fewest regions."""
     per_capability = gap_table.drop_duplicates("capability_id")[
-        ["capability_id", "capability", "group", "mmip_named_gap", "uk_count", "uk_per_million",
-         "regions_with_capability", "national"]]
+        [
+            "capability_id",
+            "capability",
+            "group",
+            "mmip_named_gap",
+            "uk_count",
+            "uk_per_million",
+            "regions_with_capability",
+            "national",
+        ]
+    ]
     out = per_capability
     for level, column in ((ABSENT, "regions_without"), (THIN, "regions_thin")):
         listed = gap_table.loc[gap_table["gap_level"] == level].groupby("capability_id")["region"].agg(", ".join)
         out = out.join(listed.rename(column), on="capability_id")
         out[column] = out[column].fillna("none")
-    return out.sort_values(["national", "regions_with_capability", "uk_count", "capability"],
-                           ascending=[False, True, True, True], kind="stable").reset_index(drop=True)
+    return out.sort_values(
+        ["national", "regions_with_capability", "uk_count", "capability"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 def capability_order(gap_table: pd.DataFrame) -> list[str]:
     """Capabilities by group (modality, process stage, ...), then largest mean gap first."""
-    means = gap_table.groupby("capability_id", sort=False).agg(
-        group=("group", "first"), mean=("gap_score", "mean"), name=("capability", "first")).reset_index()
+    means = (
+        gap_table.groupby("capability_id", sort=False)
+        .agg(group=("group", "first"), mean=("gap_score", "mean"), name=("capability", "first"))
+        .reset_index()
+    )
     means["group_rank"] = means["group"].map({g: i for i, g in enumerate(CAPABILITY_GROUPS)})
     ordered = means.sort_values(["group_rank", "mean", "name"], ascending=[True, False, True], kind="stable")
     return list(ordered["capability_id"])
@@ -313,7 +372,8 @@ def score_matrix(gap_table: pd.DataFrame, value: str = "gap_score") -> pd.DataFr
     matrix = matrix.reindex(index=region_order, columns=capability_order(gap_table))
     matrix.index = matrix.index.map(gap_table.drop_duplicates("itl1_code").set_index("itl1_code")["region"])
     matrix.columns = matrix.columns.map(
-        gap_table.drop_duplicates("capability_id").set_index("capability_id")["capability"])
+        gap_table.drop_duplicates("capability_id").set_index("capability_id")["capability"]
+    )
     matrix.index.name, matrix.columns.name = "region", "capability"
     return matrix
 
@@ -333,26 +393,45 @@ def mmip_named_summary(gap_table: pd.DataFrame) -> pd.DataFrame:
     """The MMIP-named gap capabilities, each with what the data shows and a one-sentence finding."""
     named = national_gaps(gap_table)
     named = named.loc[named["mmip_named_gap"]].copy()
-    worst = top_gaps(gap_table.loc[gap_table["mmip_named_gap"]], len(gap_table), include_national=True) \
-        .drop_duplicates("capability_id").set_index("capability_id")
+    worst = (
+        top_gaps(gap_table.loc[gap_table["mmip_named_gap"]], len(gap_table), include_national=True)
+        .drop_duplicates("capability_id")
+        .set_index("capability_id")
+    )
     named["largest_gap_region"] = named["capability_id"].map(worst["region"])
     named["largest_gap_score"] = named["capability_id"].map(worst["gap_score"])
     regions_total = gap_table["itl1_code"].nunique()
-    absent_from = np.where(named["regions_without"] == "none", "present in every region",
-                           "none in " + named["regions_without"])
-    thin_in = np.where(named["regions_thin"] == "none", "",
-                       "; thin (under half the UK rate per million) in " + named["regions_thin"])
+    absent_from = np.where(
+        named["regions_without"] == "none", "present in every region", "none in " + named["regions_without"]
+    )
+    thin_in = np.where(
+        named["regions_thin"] == "none", "", "; thin (under half the UK rate per million) in " + named["regions_thin"]
+    )
     verdict = np.select(
         [named["national"], named["regions_without"] != "none", named["regions_thin"] != "none"],
-        ["a national gap: held in few regions", "a regional gap: absent from some regions",
-         "a regional gap: thin in some regions"],
-        default="not a gap: every region has it at least at half the UK rate")
+        [
+            "a national gap: held in few regions",
+            "a regional gap: absent from some regions",
+            "a regional gap: thin in some regions",
+        ],
+        default="not a gap: every region has it at least at half the UK rate",
+    )
     named["finding"] = (
-        named["capability"] + ": " + named["uk_count"].astype(str) + " operational facilities in "
-        + named["regions_with_capability"].astype(str) + f" of {regions_total} regions; "
-        + absent_from + thin_in + ". Largest gap: " + named["largest_gap_region"]
-        + " (score " + named["largest_gap_score"].map("{:.2f}".format).astype(str)
-        + "). In this data it is " + verdict + "."
+        named["capability"]
+        + ": "
+        + named["uk_count"].astype(str)
+        + " operational facilities in "
+        + named["regions_with_capability"].astype(str)
+        + f" of {regions_total} regions; "
+        + absent_from
+        + thin_in
+        + ". Largest gap: "
+        + named["largest_gap_region"]
+        + " (score "
+        + named["largest_gap_score"].map("{:.2f}".format).astype(str)
+        + "). In this data it is "
+        + verdict
+        + "."
     )
     return named.reset_index(drop=True)
 
@@ -374,31 +453,52 @@ class Proposal:
 
 def proposed_facilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
     """Facilities proposed or under construction, placed in one region, with capabilities."""
-    rows = facility_frame.loc[facility_frame["status"].isin(PROPOSED_STATUSES)
-                              & facility_frame["itl1_code"].isin(ITL1_CODES)
-                              & (facility_frame["capabilities"].map(len) > 0)]
-    return rows[["facility_id", "kind", "name", "town", "itl1_code", "region", "status",
-                 "latitude", "longitude", "capabilities"]].reset_index(drop=True)
+    rows = facility_frame.loc[
+        facility_frame["status"].isin(PROPOSED_STATUSES)
+        & facility_frame["itl1_code"].isin(ITL1_CODES)
+        & (facility_frame["capabilities"].map(len) > 0)
+    ]
+    return rows[
+        [
+            "facility_id",
+            "kind",
+            "name",
+            "town",
+            "itl1_code",
+            "region",
+            "status",
+            "latitude",
+            "longitude",
+            "capabilities",
+        ]
+    ].reset_index(drop=True)
 
 
 def proposal_labels(proposed: pd.DataFrame) -> dict[str, str]:
     """Facility id -> "Name (Region, status)" for choosing a proposal."""
-    return dict(zip(proposed["facility_id"],
-                    proposed["name"] + " (" + proposed["region"] + ", " + proposed["status"] + ")"))
+    return dict(
+        zip(proposed["facility_id"], proposed["name"] + " (" + proposed["region"] + ", " + proposed["status"] + ")")
+    )
 
 
 def proposal_from_facility(row: pd.Series) -> Proposal:
     located = pd.notna(row["latitude"]) and pd.notna(row["longitude"])
-    return Proposal(label=row["name"], itl1_code=row["itl1_code"], capability_ids=tuple(row["capabilities"]),
-                    latitude=float(row["latitude"]) if located else None,
-                    longitude=float(row["longitude"]) if located else None, kind=row["kind"])
+    return Proposal(
+        label=row["name"],
+        itl1_code=row["itl1_code"],
+        capability_ids=tuple(row["capabilities"]),
+        latitude=float(row["latitude"]) if located else None,
+        longitude=float(row["longitude"]) if located else None,
+        kind=row["kind"],
+    )
 
 
 def town_locations(facility_frame: pd.DataFrame, itl1_code: str) -> pd.DataFrame:
     """Towns in a region with coordinates from the dataset (to place a what-if proposal)."""
-    rows = facility_frame.loc[(facility_frame["itl1_code"] == itl1_code)
-                              & facility_frame["town"].notna() & facility_frame["latitude"].notna()]
-    return (rows.groupby("town", sort=True)[["latitude", "longitude"]].first().reset_index())
+    rows = facility_frame.loc[
+        (facility_frame["itl1_code"] == itl1_code) & facility_frame["town"].notna() & facility_frame["latitude"].notna()
+    ]
+    return rows.groupby("town", sort=True)[["latitude", "longitude"]].first().reset_index()
 
 
 def user_proposal(itl1_code: str, capability_ids, town: str, towns: pd.DataFrame) -> Proposal:
@@ -406,22 +506,28 @@ def user_proposal(itl1_code: str, capability_ids, town: str, towns: pd.DataFrame
     with ``NO_TOWN``, at no stated place."""
     place = towns.loc[towns["town"] == town]
     where = town if not place.empty else ITL1_NAMES.get(itl1_code, itl1_code)
-    return Proposal(label=f"A new centre in {where}", itl1_code=itl1_code, capability_ids=tuple(capability_ids),
-                    latitude=float(place["latitude"].iloc[0]) if not place.empty else None,
-                    longitude=float(place["longitude"].iloc[0]) if not place.empty else None)
+    return Proposal(
+        label=f"A new centre in {where}",
+        itl1_code=itl1_code,
+        capability_ids=tuple(capability_ids),
+        latitude=float(place["latitude"].iloc[0]) if not place.empty else None,
+        longitude=float(place["longitude"].iloc[0]) if not place.empty else None,
+    )
 
 
 def add_proposal(facility_caps_long: pd.DataFrame, proposal: Proposal) -> pd.DataFrame:
     """The facility-capability table with the proposal added as an operational facility."""
-    added = pd.DataFrame({
-        "facility_id": WHAT_IF_ID,
-        "kind": proposal.kind,
-        "itl1_code": proposal.itl1_code,
-        "status": landscape.ACTIVE_STATUSES[0],
-        "latitude": np.nan if proposal.latitude is None else proposal.latitude,
-        "longitude": np.nan if proposal.longitude is None else proposal.longitude,
-        "capability_id": list(dict.fromkeys(proposal.capability_ids)),
-    })
+    added = pd.DataFrame(
+        {
+            "facility_id": WHAT_IF_ID,
+            "kind": proposal.kind,
+            "itl1_code": proposal.itl1_code,
+            "status": landscape.ACTIVE_STATUSES[0],
+            "latitude": np.nan if proposal.latitude is None else proposal.latitude,
+            "longitude": np.nan if proposal.longitude is None else proposal.longitude,
+            "capability_id": list(dict.fromkeys(proposal.capability_ids)),
+        }
+    )
     return pd.concat([facility_caps_long, added[facility_caps_long.columns]], ignore_index=True)
 
 
@@ -430,8 +536,9 @@ def what_if_delta(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     after minus before (negative: the gap narrows); ``closes`` marks an absence filled."""
     keys = ["itl1_code", "capability_id"]
     kept = ["region", "capability", "count", "median_km", "gap_score", "gap_level"]
-    merged = before[keys + kept].merge(after[keys + ["count", "median_km", "gap_score", "gap_level"]],
-                                       on=keys, suffixes=("_before", "_after"))
+    merged = before[keys + kept].merge(
+        after[keys + ["count", "median_km", "gap_score", "gap_level"]], on=keys, suffixes=("_before", "_after")
+    )
     merged["change"] = merged["gap_score_after"] - merged["gap_score_before"]
     merged["closes"] = (merged["gap_level_before"] == ABSENT) & (merged["gap_level_after"] != ABSENT)
     changed = merged.loc[merged["change"].abs() > 1e-9]
@@ -449,5 +556,7 @@ def widening_note(delta: pd.DataFrame) -> str:
     widened = delta.loc[delta["change"] > 0, "change"]
     if widened.empty:
         return ""
-    return (f"{len(widened)} other region–capability scores rise slightly (by at most {widened.max():.2f}): "
-            "density is measured against the UK rate, which the new facility raises.")
+    return (
+        f"{len(widened)} other region–capability scores rise slightly (by at most {widened.max():.2f}): "
+        "density is measured against the UK rate, which the new facility raises."
+    )

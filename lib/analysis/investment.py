@@ -35,20 +35,37 @@ YEAR_QUERY_KEYS = ("yfrom", "yto")
 # Each entry: (headline programme pattern, award pattern, columns the award pattern is read in,
 # the rule in words). Headlines no rule covers are matched on the same programme name.
 HEADLINE_RULES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
-    (r"Advanced Therapy Treatment Centres", r"Advanced Therapy Treatment Centres", ("programme",),
-     "programme names the Advanced Therapy Treatment Centres"),
-    (r"Viral vector production", r"Viral vector production", ("programme",),
-     "programme names the viral vector production competition"),
-    (r"UK Vaccine Network", r"UK Vaccine Network", ("programme",),
-     "programme names the UK Vaccine Network"),
-    (r"LSIMF|Life Sciences Innovative Manufacturing Fund", r"LSIMF|Life Sciences Innovative Manufacturing Fund",
-     ("programme",), "programme is the Life Sciences Innovative Manufacturing Fund (LSIMF)"),
-    (r"MDMTF|Medicines and Diagnostics Manufacturing Transformation",
-     r"MDMTF|Medicines and Diagnostics Manufacturing Transformation", ("programme",),
-     "programme is the Medicines and Diagnostics Manufacturing Transformation Fund"),
-    (r"medicines manufacturing technologies|Leading-edge healthcare|Medicines Manufacturing Challenge",
-     r"\bISCF\b", ("programme", "funder"),
-     "programme or funder is the Industrial Strategy Challenge Fund (ISCF)"),
+    (
+        r"Advanced Therapy Treatment Centres",
+        r"Advanced Therapy Treatment Centres",
+        ("programme",),
+        "programme names the Advanced Therapy Treatment Centres",
+    ),
+    (
+        r"Viral vector production",
+        r"Viral vector production",
+        ("programme",),
+        "programme names the viral vector production competition",
+    ),
+    (r"UK Vaccine Network", r"UK Vaccine Network", ("programme",), "programme names the UK Vaccine Network"),
+    (
+        r"LSIMF|Life Sciences Innovative Manufacturing Fund",
+        r"LSIMF|Life Sciences Innovative Manufacturing Fund",
+        ("programme",),
+        "programme is the Life Sciences Innovative Manufacturing Fund (LSIMF)",
+    ),
+    (
+        r"MDMTF|Medicines and Diagnostics Manufacturing Transformation",
+        r"MDMTF|Medicines and Diagnostics Manufacturing Transformation",
+        ("programme",),
+        "programme is the Medicines and Diagnostics Manufacturing Transformation Fund",
+    ),
+    (
+        r"medicines manufacturing technologies|Leading-edge healthcare|Medicines Manufacturing Challenge",
+        r"\bISCF\b",
+        ("programme", "funder"),
+        "programme or funder is the Industrial Strategy Challenge Fund (ISCF)",
+    ),
 )
 SAME_NAME_RULE = "same programme name"
 
@@ -73,8 +90,9 @@ def year_bounds(investments: pd.DataFrame) -> tuple[int, int] | None:
     return int(years.min()), int(years.max())
 
 
-def select_awards(investments: pd.DataFrame, regions=(), capabilities=(),
-                  years: YearRange = YearRange()) -> pd.DataFrame:
+def select_awards(
+    investments: pd.DataFrame, regions=(), capabilities=(), years: YearRange = YearRange()
+) -> pd.DataFrame:
     """Award records matching the shared filters.
 
     Regions: awards placed in one of them (UK-wide awards are in no region, so a region filter
@@ -127,14 +145,15 @@ def _record_ids(frame: pd.DataFrame, keys) -> pd.Series:
     return frame.groupby(keys, sort=False)["investment_id"].agg(", ".join).rename("records")
 
 
-def _money_by(frame: pd.DataFrame, key: str, amount: str = "public_gbp",
-              first: dict[str, str] | None = None) -> pd.DataFrame:
+def _money_by(
+    frame: pd.DataFrame, key: str, amount: str = "public_gbp", first: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Per ``key``: stated £ of ``amount``, awards, awards with and without an amount, record ids;
     ``first`` names columns to carry (new name -> column)."""
     carried = {name: (column, "first") for name, column in (first or {}).items()}
     grouped = frame.groupby(key, sort=False, dropna=False).agg(
-        **carried, public_gbp=(amount, "sum"), awards=("investment_id", "size"),
-        awards_with_amount=(amount, "count"))
+        **carried, public_gbp=(amount, "sum"), awards=("investment_id", "size"), awards_with_amount=(amount, "count")
+    )
     grouped["awards_not_stated"] = grouped["awards"] - grouped["awards_with_amount"]
     grouped["records"] = _record_ids(frame, key)
     return grouped
@@ -153,17 +172,32 @@ def region_totals(awards: pd.DataFrame, regions: pd.DataFrame, only=()) -> pd.Da
     by_region["population"] = by_region["population"].astype("float64")
     uk = awards.loc[awards["itl1_code"] == UK_WIDE]
     if len(uk):
-        uk_row = pd.DataFrame({
-            "itl1_code": [UK_WIDE], "region": [UK_WIDE_LABEL], "population": [np.nan],
-            "public_gbp": [float(uk["public_gbp"].sum())], "awards": [len(uk)],
-            "awards_with_amount": [int(uk["public_gbp"].notna().sum())], "gbp_per_head": [np.nan],
-        })
+        uk_row = pd.DataFrame(
+            {
+                "itl1_code": [UK_WIDE],
+                "region": [UK_WIDE_LABEL],
+                "population": [np.nan],
+                "public_gbp": [float(uk["public_gbp"].sum())],
+                "awards": [len(uk)],
+                "awards_with_amount": [int(uk["public_gbp"].notna().sum())],
+                "gbp_per_head": [np.nan],
+            }
+        )
         by_region = pd.concat([by_region, uk_row], ignore_index=True)
     by_region["awards_not_stated"] = by_region["awards"] - by_region["awards_with_amount"]
     records = _record_ids(awards, "itl1_code")
     by_region["records"] = by_region["itl1_code"].map(records).astype(object).fillna("")
-    columns = ["itl1_code", "region", "population", "public_gbp", "awards", "awards_with_amount",
-               "awards_not_stated", "gbp_per_head", "records"]
+    columns = [
+        "itl1_code",
+        "region",
+        "population",
+        "public_gbp",
+        "awards",
+        "awards_with_amount",
+        "awards_not_stated",
+        "gbp_per_head",
+        "records",
+    ]
     return by_region[columns].sort_values("public_gbp", ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -188,8 +222,15 @@ def top_with_other(table: pd.DataFrame, label: str, top_n: int, other_label: str
         return table.reset_index(drop=True)
     head, rest = table.iloc[:top_n], table.iloc[top_n:]
     numeric = rest.select_dtypes("number").sum()
-    other = pd.DataFrame([{**numeric.to_dict(), label: other_label.format(n=len(rest)),
-                           "records": ", ".join(rest["records"]) if "records" in rest else ""}])
+    other = pd.DataFrame(
+        [
+            {
+                **numeric.to_dict(),
+                label: other_label.format(n=len(rest)),
+                "records": ", ".join(rest["records"]) if "records" in rest else "",
+            }
+        ]
+    )
     return pd.concat([head, other[table.columns]], ignore_index=True)
 
 
@@ -206,8 +247,9 @@ def by_year(awards: pd.DataFrame) -> pd.DataFrame:
     grouped = _money_by(dated, "year").drop(columns="awards_not_stated")
     years = range(int(grouped.index.min()), int(grouped.index.max()) + 1)
     grouped = grouped.reindex(years)
-    grouped[["public_gbp", "awards", "awards_with_amount"]] = \
-        grouped[["public_gbp", "awards", "awards_with_amount"]].fillna(0)
+    grouped[["public_gbp", "awards", "awards_with_amount"]] = grouped[
+        ["public_gbp", "awards", "awards_with_amount"]
+    ].fillna(0)
     grouped["records"] = grouped["records"].fillna("")
     grouped["awards"] = grouped["awards"].astype(int)
     grouped["awards_not_stated"] = (grouped["awards"] - grouped["awards_with_amount"]).astype(int)
@@ -224,15 +266,26 @@ def capability_split(awards: pd.DataFrame, capability_names: dict[str, str]) -> 
     capability_count, public_gbp, share_gbp.
     """
     count = awards["capabilities"].str.len().astype(int)
-    long = awards[["investment_id", "programme", "itl1_code", "public_gbp", "capabilities"]] \
-        .assign(capability_count=count.clip(lower=1)).explode("capabilities") \
+    long = (
+        awards[["investment_id", "programme", "itl1_code", "public_gbp", "capabilities"]]
+        .assign(capability_count=count.clip(lower=1))
+        .explode("capabilities")
         .rename(columns={"capabilities": "capability_id"})
-    long["capability"] = long["capability_id"].map(capability_names).fillna(long["capability_id"]) \
-        .fillna(NOT_ASSIGNED)
+    )
+    long["capability"] = long["capability_id"].map(capability_names).fillna(long["capability_id"]).fillna(NOT_ASSIGNED)
     long["region"] = long["itl1_code"].map(ITL1_NAMES).fillna(UK_WIDE_LABEL)
     long["share_gbp"] = long["public_gbp"] / long["capability_count"]
-    columns = ["investment_id", "programme", "itl1_code", "region", "capability_id", "capability",
-               "capability_count", "public_gbp", "share_gbp"]
+    columns = [
+        "investment_id",
+        "programme",
+        "itl1_code",
+        "region",
+        "capability_id",
+        "capability",
+        "capability_count",
+        "public_gbp",
+        "share_gbp",
+    ]
     return long[columns].reset_index(drop=True)
 
 
@@ -260,10 +313,18 @@ def flow_links(split: pd.DataFrame, top_programmes: int = 8) -> pd.DataFrame:
     others = len(ranking) - len(keep)
     label_of = stated.assign(_key=key).groupby("_key")["programme"].first()
     programme = key.map(label_of).where(key.isin(keep), f"{others} other programmes")
-    first = stated.assign(source=programme, target=stated["region"]) \
-        .groupby(["source", "target"], sort=False)["share_gbp"].sum().reset_index()
-    second = stated.assign(source=stated["region"], target=stated["capability"]) \
-        .groupby(["source", "target"], sort=False)["share_gbp"].sum().reset_index()
+    first = (
+        stated.assign(source=programme, target=stated["region"])
+        .groupby(["source", "target"], sort=False)["share_gbp"]
+        .sum()
+        .reset_index()
+    )
+    second = (
+        stated.assign(source=stated["region"], target=stated["capability"])
+        .groupby(["source", "target"], sort=False)["share_gbp"]
+        .sum()
+        .reset_index()
+    )
     first.insert(0, "stage", "programme → region")
     second.insert(0, "stage", "region → capability")
     links = pd.concat([first, second], ignore_index=True).rename(columns={"share_gbp": "public_gbp"})
@@ -291,18 +352,40 @@ def headline_vs_traced(investments: pd.DataFrame) -> pd.DataFrame:
     """
     headlines = investments.loc[investments["record_type"] == "programme_total"]
     awards = key_figures.awards(investments)
-    columns = ["investment_id", "programme", "description", "year", "headline_gbp", "matched_by",
-               "awards_matched", "awards_not_stated", "traced_gbp", "difference_gbp", "difference",
-               "records", "source_url", "as_of"]
+    columns = [
+        "investment_id",
+        "programme",
+        "description",
+        "year",
+        "headline_gbp",
+        "matched_by",
+        "awards_matched",
+        "awards_not_stated",
+        "traced_gbp",
+        "difference_gbp",
+        "difference",
+        "records",
+        "source_url",
+        "as_of",
+    ]
     if headlines.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-    out = pd.DataFrame({
-        "investment_id": headlines["investment_id"], "programme": headlines["programme"],
-        "description": headlines["recipient"], "year": headlines["year"],
-        "headline_gbp": headlines["public_gbp"], "matched_by": SAME_NAME_RULE,
-        "awards_matched": 0, "awards_not_stated": 0, "traced_gbp": 0.0, "records": "",
-        "source_url": headlines["source_url"], "as_of": headlines["as_of"],
-    })
+    out = pd.DataFrame(
+        {
+            "investment_id": headlines["investment_id"],
+            "programme": headlines["programme"],
+            "description": headlines["recipient"],
+            "year": headlines["year"],
+            "headline_gbp": headlines["public_gbp"],
+            "matched_by": SAME_NAME_RULE,
+            "awards_matched": 0,
+            "awards_not_stated": 0,
+            "traced_gbp": 0.0,
+            "records": "",
+            "source_url": headlines["source_url"],
+            "as_of": headlines["as_of"],
+        }
+    )
     ruled = pd.Series(False, index=headlines.index)
     for headline_pattern, award_pattern, award_columns, words in HEADLINE_RULES:
         applies = headlines["programme"].str.contains(headline_pattern, case=False, regex=True) & ~ruled
@@ -318,8 +401,9 @@ def headline_vs_traced(investments: pd.DataFrame) -> pd.DataFrame:
     same_name = out.index[~ruled]
     if len(same_name):
         keyed = awards.assign(_key=_programme_key(awards["programme"]))
-        grouped = keyed.groupby("_key").agg(n=("investment_id", "size"), missing=("public_gbp", lambda s: s.isna().sum()),
-                                           gbp=("public_gbp", "sum"))
+        grouped = keyed.groupby("_key").agg(
+            n=("investment_id", "size"), missing=("public_gbp", lambda s: s.isna().sum()), gbp=("public_gbp", "sum")
+        )
         grouped["records"] = _record_ids(keyed, "_key")
         key = _programme_key(out.loc[same_name, "programme"])
         out.loc[same_name, "awards_matched"] = key.map(grouped["n"]).fillna(0).to_numpy()
@@ -342,13 +426,30 @@ def difference_sentences(table: pd.DataFrame) -> pd.Series:
     not_stated = table["awards_not_stated"]
     note = np.where(not_stated > 0, " " + not_stated.astype(str) + " matching award(s) state no amount.", "")
     sentence = np.select(
-        [table["headline_gbp"].isna(), table["awards_matched"] == 0,
-         table["difference_gbp"] > 0, table["difference_gbp"] < 0],
-        ["The headline states no amount.",
-         "No award record in the data is tied to this programme: none of the " + headline + " is traced.",
-         "Awards traced add up to " + traced + " of the " + headline + " headline: " + gap + " is not traced to a named award.",
-         "Awards traced add up to " + traced + ", " + gap + " more than the " + headline
-         + " headline (they may span more rounds or years than the headline)."],
+        [
+            table["headline_gbp"].isna(),
+            table["awards_matched"] == 0,
+            table["difference_gbp"] > 0,
+            table["difference_gbp"] < 0,
+        ],
+        [
+            "The headline states no amount.",
+            "No award record in the data is tied to this programme: none of the " + headline + " is traced.",
+            "Awards traced add up to "
+            + traced
+            + " of the "
+            + headline
+            + " headline: "
+            + gap
+            + " is not traced to a named award.",
+            "Awards traced add up to "
+            + traced
+            + ", "
+            + gap
+            + " more than the "
+            + headline
+            + " headline (they may span more rounds or years than the headline).",
+        ],
         default="Awards traced add up to exactly the " + headline + " headline.",
     )
     return pd.Series(sentence, index=table.index).str.cat(pd.Series(note, index=table.index))
@@ -363,8 +464,9 @@ def against_gaps(totals: pd.DataFrame, gap_scores: pd.DataFrame) -> pd.DataFrame
     ``gap_scores`` is ``gaps.region_gap_scores(...)``: itl1_code, region, mean_gap_score,
     absent_count. UK-wide awards belong to no region, so they are not in this table.
     """
-    regional = totals.loc[totals["itl1_code"] != UK_WIDE,
-                          ["itl1_code", "region", "public_gbp", "gbp_per_head", "awards"]]
+    regional = totals.loc[
+        totals["itl1_code"] != UK_WIDE, ["itl1_code", "region", "public_gbp", "gbp_per_head", "awards"]
+    ]
     scores = gap_scores[["itl1_code", "mean_gap_score", "absent_count"]]
     return regional.merge(scores, on="itl1_code", how="inner").reset_index(drop=True)
 
@@ -384,22 +486,24 @@ def records_table(awards: pd.DataFrame, capability_names: dict[str, str]) -> pd.
     """The award records behind every chart, readable, with their sources."""
     names = awards["capabilities"].explode().map(capability_names).dropna()
     joined = names.groupby(level=0).agg(", ".join).reindex(awards.index).fillna(NOT_ASSIGNED)
-    return pd.DataFrame({
-        "id": awards["investment_id"],
-        "recipient": awards["recipient"],
-        "region": awards["itl1_code"].map(ITL1_NAMES).fillna(UK_WIDE_LABEL),
-        "public £": awards["public_gbp"],
-        "year": awards["year"],
-        "programme": awards["programme"],
-        "capabilities": joined,
-        "funder": awards["funder"],
-        "project": awards["project"],
-        "town": awards["town"],
-        "private £": awards["private_gbp"],
-        "source_url": awards["source_url"],
-        "as_of": awards["as_of"],
-        "note": awards["note"],
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "id": awards["investment_id"],
+            "recipient": awards["recipient"],
+            "region": awards["itl1_code"].map(ITL1_NAMES).fillna(UK_WIDE_LABEL),
+            "public £": awards["public_gbp"],
+            "year": awards["year"],
+            "programme": awards["programme"],
+            "capabilities": joined,
+            "funder": awards["funder"],
+            "project": awards["project"],
+            "town": awards["town"],
+            "private £": awards["private_gbp"],
+            "source_url": awards["source_url"],
+            "as_of": awards["as_of"],
+            "note": awards["note"],
+        }
+    ).reset_index(drop=True)
 
 
 def year_range_from_query(params: dict, bounds: tuple[int, int]) -> tuple[tuple[int, int], list[str]]:

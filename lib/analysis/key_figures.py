@@ -23,8 +23,9 @@ def regional_awards(investments: pd.DataFrame) -> pd.DataFrame:
     return rows.loc[rows["itl1_code"] != UK_WIDE]
 
 
-def headline_figures(facilities: pd.DataFrame, investments: pd.DataFrame,
-                     filters: landscape.Filters | None = None) -> dict:
+def headline_figures(
+    facilities: pd.DataFrame, investments: pd.DataFrame, filters: landscape.Filters | None = None
+) -> dict:
     filters = filters or landscape.Filters()
     traced = awards(investments)
     if filters.regions:
@@ -43,13 +44,15 @@ def headline_figures(facilities: pd.DataFrame, investments: pd.DataFrame,
             f"Sources dated up to {latest}. Traced investment adds up award-level public money with "
             f"a stated amount ({int(traced['public_gbp'].notna().sum())} awards); headline programme "
             "budgets are shown separately on the Investment page, never added to it."
-            if latest else "No dated sources match the filters."
+            if latest
+            else "No dated sources match the filters."
         ),
     }
 
 
-def capability_counts(long: pd.DataFrame, capabilities: pd.DataFrame,
-                      filters: landscape.Filters | None = None) -> pd.DataFrame:
+def capability_counts(
+    long: pd.DataFrame, capabilities: pd.DataFrame, filters: landscape.Filters | None = None
+) -> pd.DataFrame:
     """Operational facilities per region (rows) and capability (columns), all 12 regions shown."""
     filters = filters or landscape.Filters()
     rows = long.loc[long["status"].isin(landscape.ACTIVE_STATUSES)]
@@ -82,11 +85,13 @@ def top_funded_regions(by_region: pd.DataFrame, n: int = 5, regions: tuple[str, 
     :func:`investment_by_region`), £ as text. Regions with no traced money are left out."""
     rows = by_region.loc[by_region["itl1_code"].isin(regions)] if regions else by_region
     top = rows.loc[rows["public_gbp"] > 0].nlargest(n, "public_gbp", keep="first")
-    return pd.DataFrame({
-        "region": top["name"].to_numpy(),
-        "public money": top["public_gbp"].map(theme.format_gbp).to_numpy(),
-        "awards with an amount": top["awards_with_amount"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "region": top["name"].to_numpy(),
+            "public money": top["public_gbp"].map(theme.format_gbp).to_numpy(),
+            "awards with an amount": top["awards_with_amount"].to_numpy(),
+        }
+    )
 
 
 def dataset_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -94,7 +99,13 @@ def dataset_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for name, frame in frames.items():
         as_of = frame["as_of"] if "as_of" in frame.columns else pd.Series(dtype=str)
         sources = frame["source_url"].nunique() if "source_url" in frame.columns else 0
-        rows.append({"dataset": name, "rows": len(frame), "distinct sources": sources,
-                     "oldest source": as_of.min() if not as_of.empty else None,
-                     "newest source": as_of.max() if not as_of.empty else None})
+        rows.append(
+            {
+                "dataset": name,
+                "rows": len(frame),
+                "distinct sources": sources,
+                "oldest source": as_of.min() if not as_of.empty else None,
+                "newest source": as_of.max() if not as_of.empty else None,
+            }
+        )
     return pd.DataFrame(rows)

@@ -21,50 +21,68 @@ STATUSES = tuple(dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)))
 ACTIVE_STATUSES = ("operational",)
 
 FACILITY_COLUMNS = [
-    "facility_id", "kind", "name", "organisation", "town", "itl1_code", "region",
-    "latitude", "longitude", "location_precision", "capabilities", "status",
-    "employees", "subtype", "source_url", "as_of", "note",
+    "facility_id",
+    "kind",
+    "name",
+    "organisation",
+    "town",
+    "itl1_code",
+    "region",
+    "latitude",
+    "longitude",
+    "location_precision",
+    "capabilities",
+    "status",
+    "employees",
+    "subtype",
+    "source_url",
+    "as_of",
+    "note",
 ]
 
 
 def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
     """Sites and centres in one frame with the columns of FACILITY_COLUMNS."""
-    site_rows = pd.DataFrame({
-        "facility_id": sites["site_id"],
-        "kind": SITE,
-        "name": sites["company"] + " – " + sites["site_name"],
-        "organisation": sites["company"],
-        "town": sites["town"],
-        "itl1_code": sites["itl1_code"],
-        "latitude": sites["latitude"],
-        "longitude": sites["longitude"],
-        "location_precision": sites["location_precision"],
-        "capabilities": sites["capabilities"],
-        "status": sites["status"],
-        "employees": sites["approx_employees"].astype("Int64"),
-        "subtype": sites["site_kind"],
-        "source_url": sites["source_url"],
-        "as_of": sites["as_of"],
-        "note": sites["note"],
-    })
-    centre_rows = pd.DataFrame({
-        "facility_id": centres["centre_id"],
-        "kind": CENTRE,
-        "name": centres["name"],
-        "organisation": centres["operator"],
-        "town": centres["town"],
-        "itl1_code": centres["itl1_code"],
-        "latitude": centres["latitude"],
-        "longitude": centres["longitude"],
-        "location_precision": centres["location_precision"],
-        "capabilities": centres["capabilities"],
-        "status": centres["status"],
-        "employees": pd.Series(pd.NA, index=centres.index, dtype="Int64"),
-        "subtype": centres["centre_type"],
-        "source_url": centres["source_url"],
-        "as_of": centres["as_of"],
-        "note": centres["note"],
-    })
+    site_rows = pd.DataFrame(
+        {
+            "facility_id": sites["site_id"],
+            "kind": SITE,
+            "name": sites["company"] + " – " + sites["site_name"],
+            "organisation": sites["company"],
+            "town": sites["town"],
+            "itl1_code": sites["itl1_code"],
+            "latitude": sites["latitude"],
+            "longitude": sites["longitude"],
+            "location_precision": sites["location_precision"],
+            "capabilities": sites["capabilities"],
+            "status": sites["status"],
+            "employees": sites["approx_employees"].astype("Int64"),
+            "subtype": sites["site_kind"],
+            "source_url": sites["source_url"],
+            "as_of": sites["as_of"],
+            "note": sites["note"],
+        }
+    )
+    centre_rows = pd.DataFrame(
+        {
+            "facility_id": centres["centre_id"],
+            "kind": CENTRE,
+            "name": centres["name"],
+            "organisation": centres["operator"],
+            "town": centres["town"],
+            "itl1_code": centres["itl1_code"],
+            "latitude": centres["latitude"],
+            "longitude": centres["longitude"],
+            "location_precision": centres["location_precision"],
+            "capabilities": centres["capabilities"],
+            "status": centres["status"],
+            "employees": pd.Series(pd.NA, index=centres.index, dtype="Int64"),
+            "subtype": centres["centre_type"],
+            "source_url": centres["source_url"],
+            "as_of": centres["as_of"],
+            "note": centres["note"],
+        }
+    )
     frames = [f for f in (site_rows, centre_rows) if not f.empty]
     combined = pd.concat(frames, ignore_index=True) if frames else site_rows
     combined["region"] = combined["itl1_code"].map(ITL1_NAMES)
@@ -80,19 +98,21 @@ def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
     Text columns are categoricals: each row holds small integer codes, not its own copy of every
     string. The table has ~2.5 rows per facility and is kept for the life of the server; as plain
     strings it took ~63 MiB at 100k sites."""
-    lists = pa.array(facility_frame["capabilities"].to_numpy(dtype=object), type=pa.list_(pa.string()),
-                     from_pandas=True)
+    lists = pa.array(
+        facility_frame["capabilities"].to_numpy(dtype=object), type=pa.list_(pa.string()), from_pandas=True
+    )
     items = pc.list_flatten(lists)
     present = pc.is_valid(items)
     rows = pc.list_parent_indices(lists).to_numpy()[present.to_numpy(zero_copy_only=False)]
     capability = items.filter(present).dictionary_encode()
-    long = pd.DataFrame({
-        column: facility_frame[column].astype("category").array.take(rows) for column in LONG_TEXT_COLUMNS
-    })
+    long = pd.DataFrame(
+        {column: facility_frame[column].astype("category").array.take(rows) for column in LONG_TEXT_COLUMNS}
+    )
     long["latitude"] = facility_frame["latitude"].to_numpy()[rows]
     long["longitude"] = facility_frame["longitude"].to_numpy()[rows]
-    long["capability_id"] = pd.Categorical.from_codes(capability.indices.to_numpy(),
-                                                      categories=pd.Index(capability.dictionary.to_pylist()))
+    long["capability_id"] = pd.Categorical.from_codes(
+        capability.indices.to_numpy(), categories=pd.Index(capability.dictionary.to_pylist())
+    )
     return long
 
 

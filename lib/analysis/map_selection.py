@@ -22,8 +22,21 @@ CELL_PREFIX = "cell:"
 
 def facility_table(facilities: pd.DataFrame) -> pd.DataFrame:
     """The facilities as a readable table (lists joined), for "show data" and the directory."""
-    table = facilities[["facility_id", "kind", "name", "organisation", "town", "region", "status",
-                        "capabilities", "employees", "source_url", "as_of"]].copy()
+    table = facilities[
+        [
+            "facility_id",
+            "kind",
+            "name",
+            "organisation",
+            "town",
+            "region",
+            "status",
+            "capabilities",
+            "employees",
+            "source_url",
+            "as_of",
+        ]
+    ].copy()
     table["kind"] = table["kind"].map(landscape.KIND_LABELS)
     table["capabilities"] = table["capabilities"].str.join(", ")
     return table.rename(columns={"facility_id": "id", "organisation": "company / operator"})
@@ -61,21 +74,42 @@ def grid_cells(facilities: pd.DataFrame, km: int = GRID_KM) -> pd.DataFrame:
     columns = [c for c in ("latitude", "longitude", "kind", *projection.GRID_COLUMNS) if c in facilities.columns]
     located = facilities.loc[located_mask(facilities), columns]
     if located.empty:
-        return pd.DataFrame({"cell": pd.Series(dtype=str), "latitude": pd.Series(dtype=float),
-                             "longitude": pd.Series(dtype=float), "facilities": pd.Series(dtype=int),
-                             "centres": pd.Series(dtype=int)})
+        return pd.DataFrame(
+            {
+                "cell": pd.Series(dtype=str),
+                "latitude": pd.Series(dtype=float),
+                "longitude": pd.Series(dtype=float),
+                "facilities": pd.Series(dtype=int),
+                "centres": pd.Series(dtype=int),
+            }
+        )
     x, y = projection.to_british_grid(located)
     size = km * 1000
-    frame = pd.DataFrame({"col": np.floor(x / size).astype(np.int64), "row": np.floor(y / size).astype(np.int64),
-                          "is_centre": (located["kind"] == landscape.CENTRE).to_numpy()})
-    counts = frame.groupby(["col", "row"], sort=True).agg(facilities=("is_centre", "size"),
-                                                          centres=("is_centre", "sum")).reset_index()
-    lon, lat = projection.from_plane((counts["col"] + 0.5).to_numpy(float) * size,
-                                    (counts["row"] + 0.5).to_numpy(float) * size)
+    frame = pd.DataFrame(
+        {
+            "col": np.floor(x / size).astype(np.int64),
+            "row": np.floor(y / size).astype(np.int64),
+            "is_centre": (located["kind"] == landscape.CENTRE).to_numpy(),
+        }
+    )
+    counts = (
+        frame.groupby(["col", "row"], sort=True)
+        .agg(facilities=("is_centre", "size"), centres=("is_centre", "sum"))
+        .reset_index()
+    )
+    lon, lat = projection.from_plane(
+        (counts["col"] + 0.5).to_numpy(float) * size, (counts["row"] + 0.5).to_numpy(float) * size
+    )
     cells = CELL_PREFIX + counts["col"].astype(str) + ":" + counts["row"].astype(str)
-    return pd.DataFrame({"cell": cells, "latitude": lat, "longitude": lon,
-                         "facilities": counts["facilities"].astype(int),
-                         "centres": counts["centres"].astype(int)})
+    return pd.DataFrame(
+        {
+            "cell": cells,
+            "latitude": lat,
+            "longitude": lon,
+            "facilities": counts["facilities"].astype(int),
+            "centres": counts["centres"].astype(int),
+        }
+    )
 
 
 def is_aggregated(facilities: pd.DataFrame) -> bool:
@@ -118,4 +152,3 @@ def facilities_for_selection(facilities: pd.DataFrame, ids, km: int = GRID_KM) -
         in_cells = cell_ids(located, km).isin(cells)
         mask |= facilities.index.isin(located.index[in_cells.to_numpy()])
     return facilities.loc[mask]
-

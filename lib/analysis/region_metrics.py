@@ -19,29 +19,44 @@ from lib.figures import theme
 
 @dataclass(frozen=True)
 class Metric:
-    label: str          # what the colour shows, for the control and the hover
-    unit: str           # the legend (colour bar) title
-    column: str         # the column of region_metrics() that is plotted
-    source: str         # what the numbers come from
-    suffix: str = ""    # written after a value in a sentence ("12 facilities", "£1.85 per person")
+    label: str  # what the colour shows, for the control and the hover
+    unit: str  # the legend (colour bar) title
+    column: str  # the column of region_metrics() that is plotted
+    source: str  # what the numbers come from
+    suffix: str = ""  # written after a value in a sentence ("12 facilities", "£1.85 per person")
 
 
 FACILITY_SOURCE = "project dataset (sites and centres matching the filters); ONS/NRS/NISRA population estimates"
-INVESTMENT_SOURCE = ("project dataset (award-level public investment with a stated amount; programme "
-                     "totals and UK-wide awards excluded); ONS/NRS/NISRA population estimates")
+INVESTMENT_SOURCE = (
+    "project dataset (award-level public investment with a stated amount; programme "
+    "totals and UK-wide awards excluded); ONS/NRS/NISRA population estimates"
+)
 
 METRICS: dict[str, Metric] = {
     "facilities": Metric("Sites and centres", "facilities", "facilities", FACILITY_SOURCE, " facilities"),
-    "per_million": Metric("Sites and centres per million people", "per million people",
-                          "facilities_per_million", FACILITY_SOURCE, " per million people"),
+    "per_million": Metric(
+        "Sites and centres per million people",
+        "per million people",
+        "facilities_per_million",
+        FACILITY_SOURCE,
+        " per million people",
+    ),
     "investment": Metric("Public investment", "£m", "public_gbp_m", INVESTMENT_SOURCE),
     "per_head": Metric("Public investment per head", "£ per person", "gbp_per_head", INVESTMENT_SOURCE, " per person"),
 }
 DEFAULT_METRIC = "facilities"
 
 REGION_METRIC_COLUMNS = [
-    "itl1_code", "name", "population", "facilities", "facilities_per_million",
-    "public_gbp", "public_gbp_m", "gbp_per_head", "awards", "awards_with_amount",
+    "itl1_code",
+    "name",
+    "population",
+    "facilities",
+    "facilities_per_million",
+    "public_gbp",
+    "public_gbp_m",
+    "gbp_per_head",
+    "awards",
+    "awards_with_amount",
 ]
 
 
@@ -54,8 +69,8 @@ def region_metrics(facilities: pd.DataFrame, investments: pd.DataFrame, regions:
     counts = facilities["itl1_code"].dropna().value_counts()
     money = key_figures.investment_by_region(investments, regions)
     out = regions[["itl1_code", "name", "population"]].merge(
-        money[["itl1_code", "public_gbp", "gbp_per_head", "awards", "awards_with_amount"]],
-        on="itl1_code", how="left")
+        money[["itl1_code", "public_gbp", "gbp_per_head", "awards", "awards_with_amount"]], on="itl1_code", how="left"
+    )
     out["facilities"] = out["itl1_code"].map(counts).fillna(0).astype(int)
     out["facilities_per_million"] = out["facilities"] / out["population"].astype(float) * 1e6
     out["public_gbp_m"] = out["public_gbp"] / 1e6
@@ -84,16 +99,25 @@ def metric_finding(metrics: pd.DataFrame, metric: str) -> str:
         return f"No region has any {spec.label.lower()} for the current filters."
     labels = formatted(metrics, metric)
     top, bottom = values.idxmax(), values.idxmin()
-    return (f"{metrics.at[top, 'name']} is highest on {spec.label.lower()} ({labels[top]}{spec.suffix}); "
-            f"{metrics.at[bottom, 'name']} is lowest ({labels[bottom]}{spec.suffix}).")
+    return (
+        f"{metrics.at[top, 'name']} is highest on {spec.label.lower()} ({labels[top]}{spec.suffix}); "
+        f"{metrics.at[bottom, 'name']} is lowest ({labels[bottom]}{spec.suffix})."
+    )
 
 
 def metric_table(metrics: pd.DataFrame) -> pd.DataFrame:
     """The region figures as a readable table for "Show data" (units in the headers)."""
-    return metrics.rename(columns={
-        "itl1_code": "ITL1 code", "name": "region", "population": "population (people)",
-        "facilities": "sites and centres", "facilities_per_million": "sites and centres per million people",
-        "public_gbp": "public investment (£)", "public_gbp_m": "public investment (£m)",
-        "gbp_per_head": "public investment per head (£)", "awards": "awards",
-        "awards_with_amount": "awards with a stated amount",
-    })
+    return metrics.rename(
+        columns={
+            "itl1_code": "ITL1 code",
+            "name": "region",
+            "population": "population (people)",
+            "facilities": "sites and centres",
+            "facilities_per_million": "sites and centres per million people",
+            "public_gbp": "public investment (£)",
+            "public_gbp_m": "public investment (£m)",
+            "gbp_per_head": "public investment per head (£)",
+            "awards": "awards",
+            "awards_with_amount": "awards with a stated amount",
+        }
+    )

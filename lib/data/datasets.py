@@ -36,4 +36,3 @@ def load_datasets_uncached(directory=None) -> Datasets:
             capability_ids = set(frame["capability_id"])
     release_unused_memory()
     return result
-

@@ -31,8 +31,9 @@ def _join_lists(column: pd.Series) -> pd.Series:
     values = column.tolist()
     if not any(isinstance(v, (list, tuple, np.ndarray)) for v in values[:1000]):
         return column
-    lists = pa.array([list(v) if isinstance(v, (list, tuple, np.ndarray)) else None for v in values],
-                     type=pa.list_(pa.string()))
+    lists = pa.array(
+        [list(v) if isinstance(v, (list, tuple, np.ndarray)) else None for v in values], type=pa.list_(pa.string())
+    )
     joined = pd.Series(pc.binary_join(lists, "; ").to_pylist(), index=column.index, dtype="object")
     return joined.where(joined.notna(), column)
 
@@ -71,8 +72,14 @@ def sources_table(frame: pd.DataFrame) -> pd.DataFrame:
     columns = [c for c in ("source_url", "as_of") if c in frame.columns]
     if not columns:
         return pd.DataFrame(columns=["source_url", "as_of", "rows"])
-    return (frame.groupby(columns, dropna=False).size().rename("rows").reset_index()
-            .sort_values("rows", ascending=False, kind="stable").reset_index(drop=True))
+    return (
+        frame.groupby(columns, dropna=False)
+        .size()
+        .rename("rows")
+        .reset_index()
+        .sort_values("rows", ascending=False, kind="stable")
+        .reset_index(drop=True)
+    )
 
 
 def slug(title: str) -> str:

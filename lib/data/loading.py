@@ -98,8 +98,9 @@ def list_cells(lists: pa_arrow.Array | pa_arrow.ChunkedArray, index: pd.Index) -
     _, first = np.unique(codes, return_index=True)
     distinct = lists.take(pa_arrow.array(first, type=pa_arrow.int64()))
     # Items dictionary-encoded: Arrow then gives one str object per distinct item, not per cell.
-    distinct = pa_arrow.ListArray.from_arrays(distinct.offsets, distinct.values.dictionary_encode(),
-                                              mask=distinct.is_null())
+    distinct = pa_arrow.ListArray.from_arrays(
+        distinct.offsets, distinct.values.dictionary_encode(), mask=distinct.is_null()
+    )
     distinct = pd.Series(distinct.to_pylist(), dtype=object).to_numpy()
     # ``first`` is sorted by code, so row i's list is distinct[codes[i]].
     return pd.Series(distinct[codes], index=index, dtype=object)
@@ -135,8 +136,11 @@ def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame,
             values = pd.Series(pd.NA, index=raw.index, dtype="object")
         if column in list_columns:
             already_lists = list_array(values)
-            out[column] = split_list(values) if already_lists is None or already_lists.null_count \
+            out[column] = (
+                split_list(values)
+                if already_lists is None or already_lists.null_count
                 else list_cells(already_lists, values.index)
+            )
             continue
         text = values.astype("string").str.strip()
         text = text.mask(text == "")
@@ -152,13 +156,17 @@ def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame,
             else:
                 out[column] = numbers.astype("float64")
             if bad.any():
-                problems.append(pd.DataFrame({
-                    "file": file,
-                    "row": raw.index[bad] + 1,
-                    "column": column,
-                    "value": text[bad].astype(str).to_numpy(),
-                    "reason": "not a whole number" if kind == "int" else "not a number",
-                }))
+                problems.append(
+                    pd.DataFrame(
+                        {
+                            "file": file,
+                            "row": raw.index[bad] + 1,
+                            "column": column,
+                            "value": text[bad].astype(str).to_numpy(),
+                            "reason": "not a whole number" if kind == "int" else "not a number",
+                        }
+                    )
+                )
         else:
             out[column] = text.astype("str")
     typed = out
@@ -173,13 +181,15 @@ def schema_problems(error: pa_errors.SchemaErrors, file: str, frame: pd.DataFram
     rows = index + 1  # 1-based data row, header not counted
     columns = cases["column"].fillna("(table)").astype(str)
     reasons = cases["check"].astype(str).map(_plain_reason)
-    return pd.DataFrame({
-        "file": file,
-        "row": rows.astype("Int64"),
-        "column": columns,
-        "value": cases["failure_case"].astype(str),
-        "reason": reasons,
-    })[PROBLEM_COLUMNS]
+    return pd.DataFrame(
+        {
+            "file": file,
+            "row": rows.astype("Int64"),
+            "column": columns,
+            "value": cases["failure_case"].astype(str),
+            "reason": reasons,
+        }
+    )[PROBLEM_COLUMNS]
 
 
 def _plain_reason(check: str) -> str:
@@ -196,28 +206,33 @@ def _plain_reason(check: str) -> str:
     if check in replacements:
         return replacements[check]
     if check.startswith("isin("):
-        return "not an allowed value; allowed: " + check[len("isin("):-1]
+        return "not an allowed value; allowed: " + check[len("isin(") : -1]
     if check.startswith("in_range("):
-        return "out of range " + check[len("in_range"):]
+        return "out of range " + check[len("in_range") :]
     if check.startswith("greater_than_or_equal_to(0)"):
         return "must not be negative"
     if check.startswith("greater_than(0)"):
         return "must be greater than zero"
     if check.startswith("str_matches("):
-        return "wrong format, expected pattern " + check[len("str_matches("):-1]
+        return "wrong format, expected pattern " + check[len("str_matches(") : -1]
     if check.startswith("dtype("):
-        return "wrong type " + check[len("dtype"):]
+        return "wrong type " + check[len("dtype") :]
     return check
 
 
-def validate(frame: pd.DataFrame, name: str, file: str,
-             capability_ids: set[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(
+    frame: pd.DataFrame, name: str, file: str, capability_ids: set[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate lazily; return (valid rows, problems). Nothing is dropped silently."""
     schema = schema_for(name, capability_ids)
     try:
         return schema.validate(frame, lazy=True), empty_problems()
     except pa_errors.SchemaErrors as error:
-        problems = schema_problems(error, file, frame).sort_values(["row", "column"], kind="stable", na_position="first").reset_index(drop=True)
+        problems = (
+            schema_problems(error, file, frame)
+            .sort_values(["row", "column"], kind="stable", na_position="first")
+            .reset_index(drop=True)
+        )
         bad_rows = set(problems["row"].dropna().astype(int) - 1)
         good = frame.loc[~frame.index.isin(list(bad_rows))]
         return good, problems
@@ -260,8 +275,10 @@ def _remote_problem(url: str, exc: Exception) -> str:
     # botocore's NoCredentialsError / PartialCredentialsError, matched by name so that reading
     # gs:// or az:// does not need botocore installed.
     if "Credentials" in type(exc).__name__:
-        return (f"no credentials to read {url}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
-                f"(or AWS_PROFILE), or give the machine a role ({exc})")
+        return (
+            f"no credentials to read {url}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY "
+            f"(or AWS_PROFILE), or give the machine a role ({exc})"
+        )
     return f"cannot read {url}: {type(exc).__name__}: {exc}"
 
 
@@ -289,8 +306,22 @@ def _read_table(path: Path | str, file: str) -> pa_arrow.Table:
 # and LastModified, GCS generation/md5Hash/updated, Azure etag/last_modified, HTTP headers,
 # local mtime, memory created. Picked, not the whole info dict, so nothing that varies between
 # two identical requests makes the app reload its data.
-VERSION_KEYS = ("size", "ETag", "etag", "LastModified", "last_modified", "Last-Modified", "mtime",
-                "created", "generation", "md5Hash", "updated", "VersionId", "Content-MD5", "Digest")
+VERSION_KEYS = (
+    "size",
+    "ETag",
+    "etag",
+    "LastModified",
+    "last_modified",
+    "Last-Modified",
+    "mtime",
+    "created",
+    "generation",
+    "md5Hash",
+    "updated",
+    "VersionId",
+    "Content-MD5",
+    "Digest",
+)
 
 
 def data_version(directory: Path | str | None = None) -> str:
@@ -317,16 +348,18 @@ def data_version(directory: Path | str | None = None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def load_dataset(name: str, directory: Path | str | None = None,
-                 capability_ids: set[str] | None = None) -> pd.DataFrame:
+def load_dataset(
+    name: str, directory: Path | str | None = None, capability_ids: set[str] | None = None
+) -> pd.DataFrame:
     """Read one Parquet dataset (local or an fsspec URL) and validate it; raise DatasetError naming the file."""
     path = parquet_path(name, directory)
     file = f"{name}.parquet"
     table = _read_table(path, file)
     # List columns are left out of to_pandas: it would make a numpy array per row only for
     # list_cells to replace them, and at 100k sites that churn left ~7 MiB more resident.
-    lists = sorted((column for column in LIST_COLUMNS.get(name, ()) if column in table.column_names),
-                   key=table.column_names.index)
+    lists = sorted(
+        (column for column in LIST_COLUMNS.get(name, ()) if column in table.column_names), key=table.column_names.index
+    )
     try:
         frame = table.drop_columns(lists).to_pandas()
     except Exception as exc:  # a readable file whose types pandas cannot take
@@ -338,8 +371,11 @@ def load_dataset(name: str, directory: Path | str | None = None,
     valid, problems = validate(frame, name, file, capability_ids)
     if not problems.empty:
         first = problems.iloc[0]
-        where = f"row {first['row']}, column '{first['column']}'" if pd.notna(first["row"]) \
+        where = (
+            f"row {first['row']}, column '{first['column']}'"
+            if pd.notna(first["row"])
             else f"column '{first['column']}'"
+        )
         raise DatasetError(
             file,
             f"{len(problems)} problem(s) against the {name} schema; first: {where}: {first['reason']}",

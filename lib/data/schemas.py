@@ -89,8 +89,9 @@ def _rows_with(lists: pyarrow.ListArray, item_flags: pyarrow.Array) -> np.ndarra
 def _is_list_of_text(series: pd.Series) -> pd.Series:
     lists = list_array(series)
     if lists is None:
-        return series.map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)
-                          and all(isinstance(x, str) and x for x in v))
+        return series.map(
+            lambda v: hasattr(v, "__len__") and not isinstance(v, str) and all(isinstance(x, str) and x for x in v)
+        )
     items = pc.list_flatten(lists)
     empty_item = pc.fill_null(pc.equal(pc.utf8_length(items), 0), True)
     ok = lists.is_valid().to_numpy(zero_copy_only=False) & ~_rows_with(lists, empty_item)
@@ -115,12 +116,16 @@ def _items_known(series: pd.Series, known: frozenset[str]) -> pd.Series:
 def _list_column(allowed: set[str] | None = None, min_items: int = 0) -> pa.Column:
     checks = [pa.Check(_is_list_of_text, element_wise=False, error="must be a list of names")]
     if min_items:
-        checks.append(pa.Check(lambda s: _list_lengths(s) >= min_items, element_wise=False,
-                               error=f"must list at least {min_items} item(s)"))
+        checks.append(
+            pa.Check(
+                lambda s: _list_lengths(s) >= min_items,
+                element_wise=False,
+                error=f"must list at least {min_items} item(s)",
+            )
+        )
     if allowed is not None:
         known = frozenset(allowed)
-        checks.append(pa.Check(lambda s: _items_known(s, known), element_wise=False,
-                               error="unknown capability id"))
+        checks.append(pa.Check(lambda s: _items_known(s, known), element_wise=False, error="unknown capability id"))
     return pa.Column(object, checks=checks)
 
 

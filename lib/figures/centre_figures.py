@@ -28,8 +28,9 @@ GROUP_STYLE = {
 }
 
 
-def centre_map(centre_facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarray] | None = None,
-               title: str = "") -> go.Figure:
+def centre_map(
+    centre_facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarray] | None = None, title: str = ""
+) -> go.Figure:
     """Centres (rows of :func:`lib.analysis.landscape.facilities`) as points, one trace per status group;
     ``customdata[0]`` is the centre id. Centres with no single place are not drawn (the source line
     says how many)."""
@@ -42,17 +43,28 @@ def centre_map(centre_facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.n
         rows = located.loc[groups == group]
         if rows.empty:
             continue
-        fig.add_trace(map_figures.geo_trace(
-            map_figures.DEFAULT_BASEMAP, rows["longitude"], rows["latitude"], mode="markers",
-            name=f"{group} ({len(rows)})",
-            marker=dict(size=style["size"], color=style["color"], opacity=0.9),
-            customdata=np.stack([rows["facility_id"], theme.plain_text(rows["name"]),
-                                 theme.plain_text(rows["organisation"]),
-                                 theme.plain_text(rows["town"].fillna("town not stated")),
-                                 rows["status"]], axis=-1),
-            hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
-                          "<br>Status: %{customdata[4]}<extra></extra>",
-        ))
+        fig.add_trace(
+            map_figures.geo_trace(
+                map_figures.DEFAULT_BASEMAP,
+                rows["longitude"],
+                rows["latitude"],
+                mode="markers",
+                name=f"{group} ({len(rows)})",
+                marker=dict(size=style["size"], color=style["color"], opacity=0.9),
+                customdata=np.stack(
+                    [
+                        rows["facility_id"],
+                        theme.plain_text(rows["name"]),
+                        theme.plain_text(rows["organisation"]),
+                        theme.plain_text(rows["town"].fillna("town not stated")),
+                        rows["status"],
+                    ],
+                    axis=-1,
+                ),
+                hovertemplate="<b>%{customdata[1]}</b><br>%{customdata[2]}<br>%{customdata[3]}"
+                "<br>Status: %{customdata[4]}<extra></extra>",
+            )
+        )
     map_figures.map_layout(fig, map_figures.DEFAULT_BASEMAP, "centre-map")
     source = "project dataset (data/source/centres.csv)"
     unplaced = len(centre_facilities) - len(located)

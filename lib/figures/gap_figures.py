@@ -58,8 +58,10 @@ def heatmap_finding(gap_table: pd.DataFrame) -> str:
         return "No region or capability matches the filters."
     worst = gaps.region_gap_scores(gap_table).iloc[0]
     absent = int((gap_table["gap_level"] == gaps.ABSENT).sum())
-    return (f"{worst['region']} has the largest gaps (mean score {worst['mean_gap_score']:.2f}); "
-            f"{absent} of {len(gap_table)} region–capability pairs have no operational facility.")
+    return (
+        f"{worst['region']} has the largest gaps (mean score {worst['mean_gap_score']:.2f}); "
+        f"{absent} of {len(gap_table)} region–capability pairs have no operational facility."
+    )
 
 
 def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
@@ -72,21 +74,37 @@ def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
     columns = pd.Series(scores.columns)
     x_labels = list(_capability_label(columns, columns.map(named).fillna(False).astype(bool)))
     custom = np.dstack([counts.to_numpy(), levels.to_numpy(), reach.apply(_km).to_numpy()])
-    fig = go.Figure(go.Heatmap(
-        z=scores.to_numpy(), x=x_labels, y=list(scores.index), zmin=0, zmax=1,
-        colorscale=theme.SEQUENTIAL_SCALE, texttemplate="%{z:.2f}", textfont=dict(size=13),
-        customdata=custom, xgap=1, ygap=1,
-        colorbar=dict(title=dict(text="gap score"), tickvals=[0, 0.5, 1], len=0.6),
-        hovertemplate=("<b>%{y}</b> – %{x}<br>gap score %{z:.2f} (%{customdata[1]})<br>"
-                       "operational facilities: %{customdata[0]}<br>median distance to nearest: "
-                       "%{customdata[2]}<extra></extra>"),
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=scores.to_numpy(),
+            x=x_labels,
+            y=list(scores.index),
+            zmin=0,
+            zmax=1,
+            colorscale=theme.SEQUENTIAL_SCALE,
+            texttemplate="%{z:.2f}",
+            textfont=dict(size=13),
+            customdata=custom,
+            xgap=1,
+            ygap=1,
+            colorbar=dict(title=dict(text="gap score"), tickvals=[0, 0.5, 1], len=0.6),
+            hovertemplate=(
+                "<b>%{y}</b> – %{x}<br>gap score %{z:.2f} (%{customdata[1]})<br>"
+                "operational facilities: %{customdata[0]}<br>median distance to nearest: "
+                "%{customdata[2]}<extra></extra>"
+            ),
+        )
+    )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     # Labels on top: long rotated names at the bottom would run into the source line.
     fig.update_xaxes(tickangle=-40, side="top", showline=False, ticks="")
     title = heatmap_finding(gap_table).split(";")[0]
-    theme.apply(fig, title, source + "<br>(MMIP): a capability the MMIP named as a UK gap",
-                height=max(320 + 42 * len(scores.index), 480))
+    theme.apply(
+        fig,
+        title,
+        source + "<br>(MMIP): a capability the MMIP named as a UK gap",
+        height=max(320 + 42 * len(scores.index), 480),
+    )
     fig.update_layout(margin=dict(t=290, b=120), title=dict(y=0.99, yanchor="top"))
     return fig
 
@@ -96,19 +114,21 @@ def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
 
 def readable_gaps(frame: pd.DataFrame) -> pd.DataFrame:
     """Gap rows as a table a reader can scan: names, rounded numbers, units in headers."""
-    out = pd.DataFrame({
-        "region": frame["region"],
-        "capability": frame["capability"],
-        "gap score (0–1)": frame["gap_score"].round(2),
-        "level": frame["gap_level"],
-        "operational facilities": frame["count"],
-        "per million people": frame["per_million"].round(2),
-        "UK per million": frame["uk_per_million"].round(2),
-        "location quotient": frame["location_quotient"].round(2),
-        "median km to nearest": frame["median_km"].round(0),
-        "worst km to nearest": frame["worst_km"].round(0),
-        "MMIP-named": np.where(frame["mmip_named_gap"], "yes", "no"),
-    })
+    out = pd.DataFrame(
+        {
+            "region": frame["region"],
+            "capability": frame["capability"],
+            "gap score (0–1)": frame["gap_score"].round(2),
+            "level": frame["gap_level"],
+            "operational facilities": frame["count"],
+            "per million people": frame["per_million"].round(2),
+            "UK per million": frame["uk_per_million"].round(2),
+            "location quotient": frame["location_quotient"].round(2),
+            "median km to nearest": frame["median_km"].round(0),
+            "worst km to nearest": frame["worst_km"].round(0),
+            "MMIP-named": np.where(frame["mmip_named_gap"], "yes", "no"),
+        }
+    )
     if "rank" in frame.columns:
         out.insert(0, "rank", frame["rank"].to_numpy())
     return out.reset_index(drop=True)
@@ -116,17 +136,33 @@ def readable_gaps(frame: pd.DataFrame) -> pd.DataFrame:
 
 def top_gaps_figure(top: pd.DataFrame, source: str) -> go.Figure:
     labels = top["region"] + " · " + _capability_label(top["capability"], top["mmip_named_gap"])
-    text = (_score_text(top["gap_score"]) + "  (" + top["count"].astype(str)
-            + " facilities; nearest " + _km(top["median_km"]) + ")")
-    fig = go.Figure(go.Bar(
-        x=top["gap_score"], y=labels, orientation="h", marker_color=theme.FOCUS,
-        text=text, textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}<br>gap score %{x:.2f}<extra></extra>",
-    ))
+    text = (
+        _score_text(top["gap_score"])
+        + "  ("
+        + top["count"].astype(str)
+        + " facilities; nearest "
+        + _km(top["median_km"])
+        + ")"
+    )
+    fig = go.Figure(
+        go.Bar(
+            x=top["gap_score"],
+            y=labels,
+            orientation="h",
+            marker_color=theme.FOCUS,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>gap score %{x:.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(range=[0, 1.6], tickvals=[0, 0.25, 0.5, 0.75, 1])
-    title = ("No regional gap matches the filters" if top.empty else
-             f"Largest regional gap: {top['capability'].iloc[0]} in {top['region'].iloc[0]}")
+    title = (
+        "No regional gap matches the filters"
+        if top.empty
+        else f"Largest regional gap: {top['capability'].iloc[0]} in {top['region'].iloc[0]}"
+    )
     return _finish(fig, title, source, 160 + 44 * max(len(top), 1))
 
 
@@ -137,21 +173,41 @@ def national_figure(national: pd.DataFrame, params: gaps.GapParams, regions_tota
     """Regions holding each capability; national gaps (under the threshold) stand out and say so."""
     rows = national.sort_values(["regions_with_capability", "uk_count"], ascending=False, kind="stable")
     colours = np.where(rows["national"], theme.CATEGORICAL[3], theme.NEUTRAL)
-    text = (rows["regions_with_capability"].astype(str) + f" of {regions_total} regions, "
-            + rows["uk_count"].astype(str) + " facilities" + np.where(rows["national"], " – national gap", ""))
-    fig = go.Figure(go.Bar(
-        x=rows["regions_with_capability"], y=_capability_label(rows["capability"], rows["mmip_named_gap"]),
-        orientation="h", marker_color=colours, text=text, textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}<br>%{x} regions with an operational facility<extra></extra>",
-    ))
-    fig.add_vline(x=params.national_min_regions, line_dash="dash", line_color=theme.MUTED_TEXT,
-                  annotation_text=f"national-gap threshold: fewer than {params.national_min_regions} regions",
-                  annotation_position="top", layer="below")
+    text = (
+        rows["regions_with_capability"].astype(str)
+        + f" of {regions_total} regions, "
+        + rows["uk_count"].astype(str)
+        + " facilities"
+        + np.where(rows["national"], " – national gap", "")
+    )
+    fig = go.Figure(
+        go.Bar(
+            x=rows["regions_with_capability"],
+            y=_capability_label(rows["capability"], rows["mmip_named_gap"]),
+            orientation="h",
+            marker_color=colours,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>%{x} regions with an operational facility<extra></extra>",
+        )
+    )
+    fig.add_vline(
+        x=params.national_min_regions,
+        line_dash="dash",
+        line_color=theme.MUTED_TEXT,
+        annotation_text=f"national-gap threshold: fewer than {params.national_min_regions} regions",
+        annotation_position="top",
+        layer="below",
+    )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(range=[0, regions_total * 1.7])
     count = int(rows["national"].sum())
-    title = (f"{count} capabilit{'y is' if count == 1 else 'ies are'} thin across the whole UK"
-             if count else "No capability is thin across the whole UK")
+    title = (
+        f"{count} capabilit{'y is' if count == 1 else 'ies are'} thin across the whole UK"
+        if count
+        else "No capability is thin across the whole UK"
+    )
     return _finish(fig, title, source, 160 + 34 * max(len(rows), 1))
 
 
@@ -163,24 +219,33 @@ def compare_finding(comparison: pd.DataFrame, name_a: str, name_b: str) -> str:
         return "No capability matches the filters."
     a_worse = int((comparison["difference"] > 0).sum())
     b_worse = int((comparison["difference"] < 0).sum())
-    return (f"{name_a} has the larger gap in {a_worse} capabilities, {name_b} in {b_worse} "
-            f"(of {len(comparison)}).")
+    return f"{name_a} has the larger gap in {a_worse} capabilities, {name_b} in {b_worse} (of {len(comparison)})."
 
 
 def compare_figure(comparison: pd.DataFrame, name_a: str, name_b: str, source: str) -> go.Figure:
     """Two panels side by side, same capability rows, each bar labelled with score and count."""
-    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.12,
-                        subplot_titles=(name_a, name_b))
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.12, subplot_titles=(name_a, name_b))
     labels = list(comparison["capability"])
     for column, suffix in ((1, "a"), (2, "b")):
         score = comparison[f"gap_score_{suffix}"]
         count = comparison[f"count_{suffix}"]
         text = _score_text(score) + " · " + count.astype(str) + np.where(count == 1, " facility", " facilities")
-        fig.add_trace(go.Bar(x=score, y=labels, orientation="h", marker_color=theme.FOCUS, text=text,
-                             textposition="outside", cliponaxis=False, showlegend=False,
-                             name=name_a if suffix == "a" else name_b,
-                             hovertemplate="%{y}<br>gap score %{x:.2f}<extra>%{fullData.name}</extra>"),
-                      row=1, col=column)
+        fig.add_trace(
+            go.Bar(
+                x=score,
+                y=labels,
+                orientation="h",
+                marker_color=theme.FOCUS,
+                text=text,
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=False,
+                name=name_a if suffix == "a" else name_b,
+                hovertemplate="%{y}<br>gap score %{x:.2f}<extra>%{fullData.name}</extra>",
+            ),
+            row=1,
+            col=column,
+        )
         fig.update_xaxes(range=[0, 1.8], tickvals=[0, 0.5, 1], row=1, col=column)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     title = compare_finding(comparison, name_a, name_b)
@@ -191,39 +256,58 @@ def compare_figure(comparison: pd.DataFrame, name_a: str, name_b: str, source: s
 
 
 def readable_delta(delta: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "region": delta["region"],
-        "capability": delta["capability"],
-        "gap score before": delta["gap_score_before"].round(2),
-        "gap score after": delta["gap_score_after"].round(2),
-        "change": delta["change"].round(2),
-        "level before": delta["gap_level_before"],
-        "level after": delta["gap_level_after"],
-        "facilities before": delta["count_before"],
-        "facilities after": delta["count_after"],
-        "median km before": delta["median_km_before"].round(0),
-        "median km after": delta["median_km_after"].round(0),
-        "absence filled": np.where(delta["closes"], "yes", "no"),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "region": delta["region"],
+            "capability": delta["capability"],
+            "gap score before": delta["gap_score_before"].round(2),
+            "gap score after": delta["gap_score_after"].round(2),
+            "change": delta["change"].round(2),
+            "level before": delta["gap_level_before"],
+            "level after": delta["gap_level_after"],
+            "facilities before": delta["count_before"],
+            "facilities after": delta["count_after"],
+            "median km before": delta["median_km_before"].round(0),
+            "median km after": delta["median_km_after"].round(0),
+            "absence filled": np.where(delta["closes"], "yes", "no"),
+        }
+    ).reset_index(drop=True)
 
 
 def what_if_figure(narrowed: pd.DataFrame, label: str, source: str) -> go.Figure:
     """Each gap that narrows: a bar of the reduction, labelled before → after."""
     labels = narrowed["region"] + " · " + narrowed["capability"]
-    text = (_score_text(narrowed["gap_score_before"]) + " → "
-            + _score_text(narrowed["gap_score_after"])
-            + np.where(narrowed["closes"], " (absence filled)", ""))
-    fig = go.Figure(go.Bar(x=-narrowed["change"], y=labels, orientation="h", marker_color=theme.CATEGORICAL[1],
-                           text=text, textposition="outside", cliponaxis=False,
-                           hovertemplate="%{y}<br>gap narrows by %{x:.2f}<extra></extra>"))
+    text = (
+        _score_text(narrowed["gap_score_before"])
+        + " → "
+        + _score_text(narrowed["gap_score_after"])
+        + np.where(narrowed["closes"], " (absence filled)", "")
+    )
+    fig = go.Figure(
+        go.Bar(
+            x=-narrowed["change"],
+            y=labels,
+            orientation="h",
+            marker_color=theme.CATEGORICAL[1],
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>gap narrows by %{x:.2f}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(range=[0, 1.6], tickvals=[0, 0.25, 0.5, 0.75, 1])
     closes = int(narrowed["closes"].sum())
-    title = (f"{label} would narrow {_plural(len(narrowed), 'gap')} and fill {_plural(closes, 'absence')}"
-             if len(narrowed) else f"{label} would not narrow any gap")
+    title = (
+        f"{label} would narrow {_plural(len(narrowed), 'gap')} and fill {_plural(closes, 'absence')}"
+        if len(narrowed)
+        else f"{label} would not narrow any gap"
+    )
     return _finish(fig, title, source, 160 + 40 * max(len(narrowed), 1))
 
 
 def what_if_finding(narrowed: pd.DataFrame) -> str:
-    return (f"{_plural(len(narrowed), 'gap')} narrow{'s' if len(narrowed) == 1 else ''}; "
-            f"{_plural(int(narrowed['closes'].sum()), 'absence')} filled.")
+    return (
+        f"{_plural(len(narrowed), 'gap')} narrow{'s' if len(narrowed) == 1 else ''}; "
+        f"{_plural(int(narrowed['closes'].sum()), 'absence')} filled."
+    )

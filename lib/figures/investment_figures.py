@@ -41,14 +41,27 @@ def _not_stated_suffix(counts: pd.Series) -> pd.Series:
 
 
 def _hbar(labels, values_m, text, colours, customdata=None, hover=None) -> go.Figure:
-    fig = go.Figure(go.Bar(
-        y=theme.plain_text(pd.Series(labels)).tolist(), x=values_m, orientation="h", text=text,
-        textposition="outside", cliponaxis=False,
-        textfont=dict(size=LABEL_SIZE), marker_color=colours, customdata=customdata, hovertemplate=hover,
-    ))
+    fig = go.Figure(
+        go.Bar(
+            y=theme.plain_text(pd.Series(labels)).tolist(),
+            x=values_m,
+            orientation="h",
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=LABEL_SIZE),
+            marker_color=colours,
+            customdata=customdata,
+            hovertemplate=hover,
+        )
+    )
     # Units on the ticks, not an axis title: the source line sits where the title would be.
-    fig.update_layout(showlegend=False, xaxis=dict(tickprefix="£", ticksuffix="m", rangemode="tozero"),
-                      yaxis=dict(title=None, automargin=True), margin=dict(r=190))
+    fig.update_layout(
+        showlegend=False,
+        xaxis=dict(tickprefix="£", ticksuffix="m", rangemode="tozero"),
+        yaxis=dict(title=None, automargin=True),
+        margin=dict(r=190),
+    )
     return fig
 
 
@@ -60,11 +73,15 @@ def region_bars(totals: pd.DataFrame) -> go.Figure:
     rows = totals.sort_values("public_gbp", kind="stable").reset_index(drop=True)
     is_uk = rows["itl1_code"] == UK_WIDE
     text = rows["public_gbp"].map(theme.format_gbp) + _not_stated_suffix(rows["awards_not_stated"])
-    fig = _hbar(rows["region"], _gbp_m(rows["public_gbp"]), text,
-                np.where(is_uk, theme.NEUTRAL, theme.FOCUS),
-                customdata=rows[["awards", "awards_not_stated"]].to_numpy(),
-                hover="<b>%{y}</b><br>£%{x:,.1f}m from %{customdata[0]} award(s)"
-                      "<br>%{customdata[1]} with no stated amount<extra></extra>")
+    fig = _hbar(
+        rows["region"],
+        _gbp_m(rows["public_gbp"]),
+        text,
+        np.where(is_uk, theme.NEUTRAL, theme.FOCUS),
+        customdata=rows[["awards", "awards_not_stated"]].to_numpy(),
+        hover="<b>%{y}</b><br>£%{x:,.1f}m from %{customdata[0]} award(s)"
+        "<br>%{customdata[1]} with no stated amount<extra></extra>",
+    )
     regional = rows.loc[~is_uk]
     if regional["public_gbp"].sum() > 0:
         top = regional.iloc[-1]
@@ -78,8 +95,13 @@ def per_head_bars(totals: pd.DataFrame) -> go.Figure:
     """Stated public £ per resident by region (UK-wide awards have no population, so no bar)."""
     rows = totals.loc[totals["itl1_code"] != UK_WIDE].sort_values("gbp_per_head", kind="stable")
     text = rows["gbp_per_head"].map(lambda v: f"£{v:,.2f}")
-    fig = _hbar(rows["region"], rows["gbp_per_head"], text, theme.FOCUS,
-                hover="<b>%{y}</b><br>£%{x:,.2f} per head<extra></extra>")
+    fig = _hbar(
+        rows["region"],
+        rows["gbp_per_head"],
+        text,
+        theme.FOCUS,
+        hover="<b>%{y}</b><br>£%{x:,.2f} per head<extra></extra>",
+    )
     fig.update_layout(xaxis=dict(tickprefix="£", ticksuffix=""))
     if len(rows) and rows["public_gbp"].sum() > 0:
         top = rows.iloc[-1]
@@ -102,8 +124,10 @@ def region_map(metrics: pd.DataFrame, geojson: dict | None, label_points: pd.Dat
     else:
         fig = map_figures.region_choropleth(metrics, PER_HEAD_METRIC, geojson, label_points=label_points)
     # Only the labelled dots carry a hover; the region fills stay silent.
-    fig.update_traces(hovertemplate=map_figures.REGION_HOVER.replace(CLICK_HINT, ""),
-                      selector=lambda trace: trace.hovertemplate is not None)
+    fig.update_traces(
+        hovertemplate=map_figures.REGION_HOVER.replace(CLICK_HINT, ""),
+        selector=lambda trace: trace.hovertemplate is not None,
+    )
     fig.update_layout(clickmode="none")
     return fig
 
@@ -114,11 +138,16 @@ def region_finding(totals: pd.DataFrame, summary: dict) -> str:
     regional = totals.loc[totals["itl1_code"] != UK_WIDE]
     top = regional.iloc[0] if len(regional) else None
     share = top["public_gbp"] / summary["public_gbp"] if top is not None and summary["public_gbp"] else 0
-    text = (f"{top['region']} received {share:.0%} of the {summary['public_label']} traced to named awards"
-            if top is not None else f"{summary['public_label']} traced to named awards")
+    text = (
+        f"{top['region']} received {share:.0%} of the {summary['public_label']} traced to named awards"
+        if top is not None
+        else f"{summary['public_label']} traced to named awards"
+    )
     if summary["uk_wide_awards"]:
-        text += (f"; {theme.format_gbp(summary['uk_wide_gbp'])} went to UK-wide or multi-region awards, "
-                 "shown as their own bar and in no region")
+        text += (
+            f"; {theme.format_gbp(summary['uk_wide_gbp'])} went to UK-wide or multi-region awards, "
+            "shown as their own bar and in no region"
+        )
     return text + f". {summary['awards_not_stated']} award(s) state no amount and are not in the totals."
 
 
@@ -127,8 +156,10 @@ def per_head_finding(totals: pd.DataFrame) -> str:
     if regional.empty or regional["public_gbp"].sum() == 0:
         return "No award with a stated amount matches the filters."
     top, low = regional.iloc[0], regional.iloc[-1]
-    return (f"Per resident, {top['region']} received £{top['gbp_per_head']:,.2f} and {low['region']} "
-            f"£{low['gbp_per_head']:,.2f}; UK-wide awards are left out because they belong to no region.")
+    return (
+        f"Per resident, {top['region']} received £{top['gbp_per_head']:,.2f} and {low['region']} "
+        f"£{low['gbp_per_head']:,.2f}; UK-wide awards are left out because they belong to no region."
+    )
 
 
 # ---------------------------------------------------------------- programmes and years
@@ -139,22 +170,39 @@ def programme_bars(programmes: pd.DataFrame) -> go.Figure:
     rows = programmes.iloc[::-1].reset_index(drop=True)
     is_other = rows["programme"].str.endswith(" other programmes")
     text = rows["public_gbp"].map(theme.format_gbp) + _not_stated_suffix(rows["awards_not_stated"])
-    fig = _hbar(rows["programme"], _gbp_m(rows["public_gbp"]), text,
-                np.where(is_other, theme.NEUTRAL, theme.FOCUS),
-                customdata=rows[["awards"]].to_numpy(),
-                hover="<b>%{y}</b><br>£%{x:,.1f}m from %{customdata[0]} award(s)<extra></extra>")
+    fig = _hbar(
+        rows["programme"],
+        _gbp_m(rows["public_gbp"]),
+        text,
+        np.where(is_other, theme.NEUTRAL, theme.FOCUS),
+        customdata=rows[["awards"]].to_numpy(),
+        hover="<b>%{y}</b><br>£%{x:,.1f}m from %{customdata[0]} award(s)<extra></extra>",
+    )
     named = programmes.loc[~programmes["programme"].str.endswith(" other programmes")]
-    title = (f"{named.iloc[0]['programme']} gave the most traced money: {theme.format_gbp(named.iloc[0]['public_gbp'])}"
-             if len(named) and named["public_gbp"].sum() > 0 else EMPTY_TITLE)
+    title = (
+        f"{named.iloc[0]['programme']} gave the most traced money: {theme.format_gbp(named.iloc[0]['public_gbp'])}"
+        if len(named) and named["public_gbp"].sum() > 0
+        else EMPTY_TITLE
+    )
     return theme.apply(fig, title, AWARDS_SOURCE, height=_height(len(rows)))
 
 
 def year_bars(years: pd.DataFrame) -> go.Figure:
     """Stated public £ of awards announced each year (undated awards are not on this chart)."""
     labels = years["public_gbp"].map(lambda v: theme.format_gbp(v) if v > 0 else "")
-    fig = go.Figure(go.Bar(x=years["year"], y=_gbp_m(years["public_gbp"]), text=labels, textposition="outside",
-                           cliponaxis=False, textfont=dict(size=LABEL_SIZE), marker_color=theme.FOCUS, customdata=years[["awards"]].to_numpy(),
-                           hovertemplate="<b>%{x}</b><br>£%{y:,.1f}m from %{customdata[0]} award(s)<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=years["year"],
+            y=_gbp_m(years["public_gbp"]),
+            text=labels,
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=LABEL_SIZE),
+            marker_color=theme.FOCUS,
+            customdata=years[["awards"]].to_numpy(),
+            hovertemplate="<b>%{x}</b><br>£%{y:,.1f}m from %{customdata[0]} award(s)<extra></extra>",
+        )
+    )
     fig.update_layout(showlegend=False, xaxis=dict(dtick=2), yaxis=dict(tickprefix="£", ticksuffix="m"))
     if years.empty or years["public_gbp"].sum() == 0:
         title = EMPTY_TITLE
@@ -168,27 +216,44 @@ def cumulative_line(years: pd.DataFrame) -> go.Figure:
     """Running total of stated public £ by year announced, the end value labelled on the line."""
     last = len(years) - 1
     text = [theme.format_gbp(v) if i == last else "" for i, v in enumerate(years["cumulative_gbp"])]
-    fig = go.Figure(go.Scatter(x=years["year"], y=_gbp_m(years["cumulative_gbp"]), mode="lines+markers+text",
-                               text=text, textposition="top left", line=dict(color=theme.FOCUS, width=3),
-                               hovertemplate="<b>%{x}</b><br>£%{y:,.1f}m by the end of the year<extra></extra>"))
-    fig.update_layout(showlegend=False, xaxis=dict(dtick=2),
-                      yaxis=dict(tickprefix="£", ticksuffix="m", rangemode="tozero"))
+    fig = go.Figure(
+        go.Scatter(
+            x=years["year"],
+            y=_gbp_m(years["cumulative_gbp"]),
+            mode="lines+markers+text",
+            text=text,
+            textposition="top left",
+            line=dict(color=theme.FOCUS, width=3),
+            hovertemplate="<b>%{x}</b><br>£%{y:,.1f}m by the end of the year<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        showlegend=False, xaxis=dict(dtick=2), yaxis=dict(tickprefix="£", ticksuffix="m", rangemode="tozero")
+    )
     if years.empty or years["cumulative_gbp"].iloc[-1] == 0:
         title = EMPTY_TITLE
     else:
-        title = (f"{theme.format_gbp(years['cumulative_gbp'].iloc[-1])} traced in awards announced "
-                 f"{int(years['year'].iloc[0])}–{int(years['year'].iloc[-1])}")
+        title = (
+            f"{theme.format_gbp(years['cumulative_gbp'].iloc[-1])} traced in awards announced "
+            f"{int(years['year'].iloc[0])}–{int(years['year'].iloc[-1])}"
+        )
     return theme.apply(fig, title, AWARDS_SOURCE, height=450)
 
 
 def year_finding(years: pd.DataFrame, summary: dict) -> str:
-    undated = (f" {summary['awards_undated']} award(s) with no year ({theme.format_gbp(summary['undated_gbp'])}) "
-               "are not on this chart." if summary["awards_undated"] else "")
+    undated = (
+        f" {summary['awards_undated']} award(s) with no year ({theme.format_gbp(summary['undated_gbp'])}) "
+        "are not on this chart."
+        if summary["awards_undated"]
+        else ""
+    )
     if years.empty or years["public_gbp"].sum() == 0:
         return "No dated award with a stated amount matches the filters." + undated
     active = years.loc[years["public_gbp"] > 0]
-    return (f"Traced money was announced in {len(active)} of the {len(years)} years from "
-            f"{int(years['year'].iloc[0])} to {int(years['year'].iloc[-1])}.{undated}")
+    return (
+        f"Traced money was announced in {len(active)} of the {len(years)} years from "
+        f"{int(years['year'].iloc[0])} to {int(years['year'].iloc[-1])}.{undated}"
+    )
 
 
 # ---------------------------------------------------------------- capabilities and flow
@@ -199,15 +264,23 @@ def capability_bars(capabilities: pd.DataFrame) -> go.Figure:
     rows = capabilities.iloc[::-1].reset_index(drop=True)
     unassigned = rows["capability"] == investment.NOT_ASSIGNED
     text = rows["public_gbp"].map(theme.format_gbp) + _not_stated_suffix(rows["awards_not_stated"])
-    fig = _hbar(rows["capability"], _gbp_m(rows["public_gbp"]), text,
-                np.where(unassigned, theme.NEUTRAL, theme.FOCUS),
-                customdata=rows[["awards"]].to_numpy(),
-                hover="<b>%{y}</b><br>£%{x:,.1f}m (equal split) from %{customdata[0]} award(s)<extra></extra>")
+    fig = _hbar(
+        rows["capability"],
+        _gbp_m(rows["public_gbp"]),
+        text,
+        np.where(unassigned, theme.NEUTRAL, theme.FOCUS),
+        customdata=rows[["awards"]].to_numpy(),
+        hover="<b>%{y}</b><br>£%{x:,.1f}m (equal split) from %{customdata[0]} award(s)<extra></extra>",
+    )
     named = capabilities.loc[capabilities["capability"] != investment.NOT_ASSIGNED]
-    title = (f"{named.iloc[0]['capability']} drew the most traced money: {theme.format_gbp(named.iloc[0]['public_gbp'])}"
-             if len(named) and named["public_gbp"].sum() > 0 else EMPTY_TITLE)
-    return theme.apply(fig, title, AWARDS_SOURCE + "; awards with several capabilities split equally",
-                       height=_height(len(rows)))
+    title = (
+        f"{named.iloc[0]['capability']} drew the most traced money: {theme.format_gbp(named.iloc[0]['public_gbp'])}"
+        if len(named) and named["public_gbp"].sum() > 0
+        else EMPTY_TITLE
+    )
+    return theme.apply(
+        fig, title, AWARDS_SOURCE + "; awards with several capabilities split equally", height=_height(len(rows))
+    )
 
 
 def capability_finding(capabilities: pd.DataFrame) -> str:
@@ -215,8 +288,10 @@ def capability_finding(capabilities: pd.DataFrame) -> str:
         return "No award with a stated amount matches the filters."
     named = capabilities.loc[capabilities["capability"] != investment.NOT_ASSIGNED]
     share = named["public_gbp"].iloc[0] / capabilities["public_gbp"].sum() if len(named) else 0
-    return (f"{named['capability'].iloc[0]} drew {share:.0%} of traced money. An award supporting several "
-            "capabilities is split equally across them, so the bars add up to the award total.")
+    return (
+        f"{named['capability'].iloc[0]} drew {share:.0%} of traced money. An award supporting several "
+        "capabilities is split equally across them, so the bars add up to the award total."
+    )
 
 
 STAGE_COLOURS = {"programme": theme.CATEGORICAL[0], "region": theme.CATEGORICAL[1], "capability": theme.CATEGORICAL[2]}
@@ -230,28 +305,58 @@ def flow_sankey(links: pd.DataFrame) -> go.Figure:
     regions = list(dict.fromkeys([*first["target"], *second["source"]]))
     capabilities = list(dict.fromkeys(second["target"]))
     # Node ids carry their stage: a programme and a region may share a name.
-    nodes = ([("programme", n) for n in programmes] + [("region", n) for n in regions]
-             + [("capability", n) for n in capabilities])
+    nodes = (
+        [("programme", n) for n in programmes]
+        + [("region", n) for n in regions]
+        + [("capability", n) for n in capabilities]
+    )
     index = {node: i for i, node in enumerate(nodes)}
     source = [index[("programme", s)] for s in first["source"]] + [index[("region", s)] for s in second["source"]]
     target = [index[("region", t)] for t in first["target"]] + [index[("capability", t)] for t in second["target"]]
-    fig = go.Figure(go.Sankey(
-        arrangement="snap", valueformat=",.1f", valuesuffix="m",
-        node=dict(label=theme.plain_text(pd.Series([name for _, name in nodes], dtype=object)).tolist(), color=[STAGE_COLOURS[stage] for stage, _ in nodes],
-                  pad=12, thickness=16, line=dict(width=0)),
-        textfont=dict(size=LABEL_SIZE, color=theme.TEXT),
-        link=dict(source=source, target=target, value=_gbp_m(links["public_gbp"]).tolist(),
-                  color="rgba(191,191,191,0.45)",
-                  hovertemplate="%{source.label} → %{target.label}<br>£%{value}<extra></extra>"),
-    ))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=",.1f",
+            valuesuffix="m",
+            node=dict(
+                label=theme.plain_text(pd.Series([name for _, name in nodes], dtype=object)).tolist(),
+                color=[STAGE_COLOURS[stage] for stage, _ in nodes],
+                pad=12,
+                thickness=16,
+                line=dict(width=0),
+            ),
+            textfont=dict(size=LABEL_SIZE, color=theme.TEXT),
+            link=dict(
+                source=source,
+                target=target,
+                value=_gbp_m(links["public_gbp"]).tolist(),
+                color="rgba(191,191,191,0.45)",
+                hovertemplate="%{source.label} → %{target.label}<br>£%{value}<extra></extra>",
+            ),
+        )
+    )
     for x, heading in ((0.0, "Programme"), (0.5, "Region"), (1.0, "Capability")):
-        fig.add_annotation(text=f"<b>{heading}</b>", x=x, y=1.04, xref="paper", yref="paper", showarrow=False,
-                           xanchor={0.0: "left", 0.5: "center", 1.0: "right"}[x])
+        fig.add_annotation(
+            text=f"<b>{heading}</b>",
+            x=x,
+            y=1.04,
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            xanchor={0.0: "left", 0.5: "center", 1.0: "right"}[x],
+        )
     total = links.loc[links["stage"] == links["stage"].iloc[0], "public_gbp"].sum() if len(links) else 0
-    title = (f"How {theme.format_gbp(total)} of traced money flows from programme to region to capability"
-             if total else EMPTY_TITLE)
-    return theme.apply(fig, title, AWARDS_SOURCE + "; awards with several capabilities split equally",
-                       height=max(600, 30 * max(len(programmes), len(regions), len(capabilities)) + 160))
+    title = (
+        f"How {theme.format_gbp(total)} of traced money flows from programme to region to capability"
+        if total
+        else EMPTY_TITLE
+    )
+    return theme.apply(
+        fig,
+        title,
+        AWARDS_SOURCE + "; awards with several capabilities split equally",
+        height=max(600, 30 * max(len(programmes), len(regions), len(capabilities)) + 160),
+    )
 
 
 def flow_finding(links: pd.DataFrame) -> str:
@@ -259,8 +364,10 @@ def flow_finding(links: pd.DataFrame) -> str:
         return "No award with a stated amount matches the filters."
     stage = links.loc[links["stage"] == links["stage"].iloc[-1]]
     top = stage.sort_values("public_gbp", ascending=False, kind="stable").iloc[0]
-    return (f"The largest single flow is {top['source']} → {top['target']} ({theme.format_gbp(top['public_gbp'])}). "
-            "Each award's £ is split equally across its capabilities; both stages add up to the same total.")
+    return (
+        f"The largest single flow is {top['source']} → {top['target']} ({theme.format_gbp(top['public_gbp'])}). "
+        "Each award's £ is split equally across its capabilities; both stages add up to the same total."
+    )
 
 
 # ---------------------------------------------------------------- against gaps
@@ -268,22 +375,33 @@ def flow_finding(links: pd.DataFrame) -> str:
 
 def gaps_scatter(joined: pd.DataFrame) -> go.Figure:
     """£ per head against mean capability-gap score, one labelled point per region."""
-    fig = go.Figure(go.Scatter(
-        x=joined["mean_gap_score"], y=joined["gbp_per_head"], mode="markers+text", text=joined["region"],
-        textposition=_alternating_positions(joined["mean_gap_score"]), textfont=dict(size=LABEL_SIZE - 1), marker=dict(size=14, color=theme.FOCUS, symbol="circle"),
-        customdata=np.stack([joined["absent_count"], joined["public_gbp"].map(theme.format_gbp)], axis=-1)
-        if len(joined) else None,
-        hovertemplate="<b>%{text}</b><br>£%{y:,.2f} per head (%{customdata[1]})<br>mean gap score %{x:.2f}"
-                      "<br>%{customdata[0]} capabilities absent<extra></extra>",
-    ))
-    fig.update_layout(showlegend=False, xaxis=dict(title="Mean capability-gap score (higher: more missing)"),
-                      yaxis=dict(title="Traced public £ per head", tickprefix="£"), margin=dict(b=110))
+    fig = go.Figure(
+        go.Scatter(
+            x=joined["mean_gap_score"],
+            y=joined["gbp_per_head"],
+            mode="markers+text",
+            text=joined["region"],
+            textposition=_alternating_positions(joined["mean_gap_score"]),
+            textfont=dict(size=LABEL_SIZE - 1),
+            marker=dict(size=14, color=theme.FOCUS, symbol="circle"),
+            customdata=np.stack([joined["absent_count"], joined["public_gbp"].map(theme.format_gbp)], axis=-1)
+            if len(joined)
+            else None,
+            hovertemplate="<b>%{text}</b><br>£%{y:,.2f} per head (%{customdata[1]})<br>mean gap score %{x:.2f}"
+            "<br>%{customdata[0]} capabilities absent<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        showlegend=False,
+        xaxis=dict(title="Mean capability-gap score (higher: more missing)"),
+        yaxis=dict(title="Traced public £ per head", tickprefix="£"),
+        margin=dict(b=110),
+    )
     top = float(joined["gbp_per_head"].max()) if len(joined) and joined["gbp_per_head"].max() > 0 else 1.0
     # Room below zero and above the top point for the labels of regions at the edges.
     fig.update_yaxes(range=[-0.1 * top, 1.12 * top])
     fig.update_traces(cliponaxis=False)
-    theme.apply(fig, gaps_title(joined), f"{AWARDS_SOURCE}; {POPULATION_SOURCE}; capability gaps analysis",
-                height=580)
+    theme.apply(fig, gaps_title(joined), f"{AWARDS_SOURCE}; {POPULATION_SOURCE}; capability gaps analysis", height=580)
     # Below the axis title, which a scatter needs.
     fig.update_annotations(selector=dict(name="source"), yshift=-75)
     return fig
@@ -311,9 +429,11 @@ def gaps_finding(joined: pd.DataFrame) -> str:
     if rho is None:
         return "Fewer than three regions have both a gap score and traced money, so no comparison is drawn."
     worst = joined.sort_values("mean_gap_score", ascending=False, kind="stable").iloc[0]
-    return (f"Rank correlation between gap score and £ per head: {rho:+.2f} (−1: money goes where capability "
-            f"is missing least; +1: most). {worst['region']} has the largest mean gap score and received "
-            f"£{worst['gbp_per_head']:,.2f} per head.")
+    return (
+        f"Rank correlation between gap score and £ per head: {rho:+.2f} (−1: money goes where capability "
+        f"is missing least; +1: most). {worst['region']} has the largest mean gap score and received "
+        f"£{worst['gbp_per_head']:,.2f} per head."
+    )
 
 
 # ---------------------------------------------------------------- headline against traced
@@ -327,25 +447,49 @@ def headline_bars(comparison: pd.DataFrame) -> go.Figure:
     labels = theme.plain_text(name + " (" + year + ", " + rows["investment_id"] + ")")
     fig = go.Figure()
     # In grouped horizontal bars the first trace is drawn lowest: traced first puts the headline on top.
-    fig.add_trace(go.Bar(
-        y=labels, x=_gbp_m(rows["traced_gbp"]), orientation="h", name="Traced in award records",
-        text="traced " + rows["traced_gbp"].map(theme.format_gbp), textposition="outside", cliponaxis=False,
-        textfont=dict(size=LABEL_SIZE), marker_color=theme.FOCUS,
-        hovertemplate="<b>%{y}</b><br>traced £%{x:,.1f}m<extra></extra>"))
-    fig.add_trace(go.Bar(
-        y=labels, x=_gbp_m(rows["headline_gbp"]), orientation="h", name="Headline (programme total)",
-        text="headline " + rows["headline_gbp"].map(theme.format_gbp), textposition="outside", cliponaxis=False,
-        textfont=dict(size=LABEL_SIZE),
-        marker=dict(color=theme.NEUTRAL, pattern=dict(shape="/", fgcolor="white", fillmode="overlay")),
-        hovertemplate="<b>%{y}</b><br>headline £%{x:,.1f}m<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=_gbp_m(rows["traced_gbp"]),
+            orientation="h",
+            name="Traced in award records",
+            text="traced " + rows["traced_gbp"].map(theme.format_gbp),
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=LABEL_SIZE),
+            marker_color=theme.FOCUS,
+            hovertemplate="<b>%{y}</b><br>traced £%{x:,.1f}m<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=labels,
+            x=_gbp_m(rows["headline_gbp"]),
+            orientation="h",
+            name="Headline (programme total)",
+            text="headline " + rows["headline_gbp"].map(theme.format_gbp),
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=LABEL_SIZE),
+            marker=dict(color=theme.NEUTRAL, pattern=dict(shape="/", fgcolor="white", fillmode="overlay")),
+            hovertemplate="<b>%{y}</b><br>headline £%{x:,.1f}m<extra></extra>",
+        )
+    )
     fig.update_layout(legend=dict(traceorder="reversed"))
-    fig.update_layout(barmode="group", xaxis=dict(tickprefix="£", ticksuffix="m"), yaxis=dict(title=None),
-                      margin=dict(r=210), bargap=0.25)
+    fig.update_layout(
+        barmode="group",
+        xaxis=dict(tickprefix="£", ticksuffix="m"),
+        yaxis=dict(title=None),
+        margin=dict(r=210),
+        bargap=0.25,
+    )
     gap = comparison["difference_gbp"].clip(lower=0)
     if len(comparison) and gap.max() > 0:
         widest = comparison.loc[gap.idxmax()]
-        title = (f"Headline totals run ahead of traced awards: {theme.format_gbp(widest['difference_gbp'])} of "
-                 f"{widest['programme']} is not traced to a named award")
+        title = (
+            f"Headline totals run ahead of traced awards: {theme.format_gbp(widest['difference_gbp'])} of "
+            f"{widest['programme']} is not traced to a named award"
+        )
     else:
         title = "Headline programme totals beside traced awards"
     return theme.apply(fig, title, HEADLINE_SOURCE, height=max(MIN_HEIGHT_PX, 160 + 62 * len(rows)))
@@ -355,6 +499,8 @@ def headline_finding(comparison: pd.DataFrame) -> str:
     if comparison.empty:
         return "The data holds no programme totals to compare with."
     untraced = int((comparison["awards_matched"] == 0).sum())
-    return (f"{len(comparison)} headline programme totals; {untraced} have no award record tied to them. "
-            "Headline totals overlap the awards and each other, so they are never added up or to the traced "
-            "money; each grey bar is compared only with the blue bar beside it.")
+    return (
+        f"{len(comparison)} headline programme totals; {untraced} have no award record tied to them. "
+        "Headline totals overlap the awards and each other, so they are never added up or to the traced "
+        "money; each grey bar is compared only with the blue bar beside it."
+    )

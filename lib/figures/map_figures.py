@@ -68,8 +68,12 @@ CENTRE_SIZE = 20
 CENTRE_DOT_SIZE = 8
 
 
-SUBTYPE_LABELS = {"commercial": "Commercial", "CDMO": "CDMO (contract manufacturer)", "NHS": "NHS",
-                  "academic": "Academic"}
+SUBTYPE_LABELS = {
+    "commercial": "Commercial",
+    "CDMO": "CDMO (contract manufacturer)",
+    "NHS": "NHS",
+    "academic": "Academic",
+}
 
 
 SEVERAL_GROUPS = "Several capability groups"
@@ -105,16 +109,18 @@ def selection_heading(picked: int, listed: int) -> str:
 def selection_table(facilities: pd.DataFrame, capability_names: dict[str, str]) -> pd.DataFrame:
     """The facilities picked on the map, as the short readable table shown under it (capability
     names, not ids; where each is, and the source it comes from)."""
-    return pd.DataFrame({
-        "name": facilities["name"],
-        "type": facilities["kind"].map(landscape.KIND_LABELS),
-        "town": facilities["town"],
-        "region": facilities["region"],
-        "status": facilities["status"],
-        "capabilities": capability_name_lists(facilities, capability_names),
-        "source": facilities["source_url"],
-        "as of": facilities["as_of"],
-    })
+    return pd.DataFrame(
+        {
+            "name": facilities["name"],
+            "type": facilities["kind"].map(landscape.KIND_LABELS),
+            "town": facilities["town"],
+            "region": facilities["region"],
+            "status": facilities["status"],
+            "capabilities": capability_name_lists(facilities, capability_names),
+            "source": facilities["source_url"],
+            "as of": facilities["as_of"],
+        }
+    )
 
 
 def capability_name_lists(facilities: pd.DataFrame, capability_names: dict[str, str]) -> pd.Series:
@@ -125,8 +131,9 @@ def capability_name_lists(facilities: pd.DataFrame, capability_names: dict[str, 
     return joined.reindex(facilities.index).fillna("none stated")
 
 
-def colour_categories(facilities: pd.DataFrame, colour_by: str,
-                      capability_groups: dict[str, str] | None = None) -> pd.Series:
+def colour_categories(
+    facilities: pd.DataFrame, colour_by: str, capability_groups: dict[str, str] | None = None
+) -> pd.Series:
     """The legend category of every facility for the chosen colour option."""
     centre_label = landscape.KIND_LABELS[landscape.CENTRE]
     if colour_by == "kind":
@@ -180,14 +187,22 @@ def map_layout(fig: go.Figure, basemap: str, revision: str, height: int = MAP_HE
     else:
         fig.update_xaxes(visible=False, range=list(projection.PLANE_X_RANGE), showgrid=False, zeroline=False)
         # Equal metres on both axes: the UK keeps its shape at any width.
-        fig.update_yaxes(visible=False, range=list(projection.PLANE_Y_RANGE), showgrid=False, zeroline=False,
-                         scaleanchor="x", scaleratio=1)
+        fig.update_yaxes(
+            visible=False,
+            range=list(projection.PLANE_Y_RANGE),
+            showgrid=False,
+            zeroline=False,
+            scaleanchor="x",
+            scaleratio=1,
+        )
         fig.update_layout(plot_bgcolor="white")
     fig.update_layout(
-        uirevision=revision, height=height, clickmode="event+select", dragmode="pan",
+        uirevision=revision,
+        height=height,
+        clickmode="event+select",
+        dragmode="pan",
         # Above the map, not over it: in a narrow column the UK fills the width.
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0,
-                    bgcolor="rgba(255,255,255,0.85)"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, bgcolor="rgba(255,255,255,0.85)"),
         margin=dict(l=10, r=10, t=140, b=70),
     )
 
@@ -208,8 +223,9 @@ def set_view(fig: go.Figure, center: dict, zoom: float, basemap: str = DEFAULT_B
 def outline_trace(outlines, basemap: str = DEFAULT_BASEMAP):
     """The ONS region outlines as one line trace; ``outlines`` is (lon, lat) or, already
     projected, (lon, lat, x, y) from :func:`plane_outlines`."""
-    style = dict(mode="lines", hoverinfo="skip", showlegend=False, line=dict(color=theme.NEUTRAL, width=1),
-                 name="ITL1 regions")
+    style = dict(
+        mode="lines", hoverinfo="skip", showlegend=False, line=dict(color=theme.NEUTRAL, width=1), name="ITL1 regions"
+    )
     if len(outlines) == 4 and not uses_tiles(basemap):
         return go.Scatter(x=outlines[2], y=outlines[3], **style)
     return geo_trace(basemap, outlines[0], outlines[1], **style)
@@ -218,29 +234,39 @@ def outline_trace(outlines, basemap: str = DEFAULT_BASEMAP):
 def _hover_frame(rows: pd.DataFrame, capability_names: dict[str, str], categories: pd.Series) -> np.ndarray:
     known = rows["employees"].dropna().astype(float)
     employees = known.map("{:,.0f}".format).astype(object).reindex(rows.index, fill_value="not stated")
-    return np.stack([
-        rows["facility_id"].astype(str),
-        theme.plain_text(rows["name"]),
-        theme.plain_text(rows["organisation"]),
-        theme.plain_text(rows["town"].fillna("town not stated")),
-        capability_name_lists(rows, capability_names),
-        theme.plain_text(rows["status"]),
-        theme.plain_text(rows["source_url"]),
-        employees.astype(str),
-        categories.astype(str),
-        rows["kind"].map(landscape.KIND_LABELS).astype(str),
-    ], axis=-1)
+    return np.stack(
+        [
+            rows["facility_id"].astype(str),
+            theme.plain_text(rows["name"]),
+            theme.plain_text(rows["organisation"]),
+            theme.plain_text(rows["town"].fillna("town not stated")),
+            capability_name_lists(rows, capability_names),
+            theme.plain_text(rows["status"]),
+            theme.plain_text(rows["source_url"]),
+            employees.astype(str),
+            categories.astype(str),
+            rows["kind"].map(landscape.KIND_LABELS).astype(str),
+        ],
+        axis=-1,
+    )
 
 
-POINT_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[9]} · %{customdata[8]}<br>"
-               "Company / operator: %{customdata[2]}<br>Town: %{customdata[3]}<br>"
-               "Capabilities: %{customdata[4]}<br>Status: %{customdata[5]}<br>"
-               "Employees: %{customdata[7]}<br>Source: %{customdata[6]}<extra></extra>")
+POINT_HOVER = (
+    "<b>%{customdata[1]}</b><br>%{customdata[9]} · %{customdata[8]}<br>"
+    "Company / operator: %{customdata[2]}<br>Town: %{customdata[3]}<br>"
+    "Capabilities: %{customdata[4]}<br>Status: %{customdata[5]}<br>"
+    "Employees: %{customdata[7]}<br>Source: %{customdata[6]}<extra></extra>"
+)
 
 
-def facility_map(facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarray] | None = None,
-                 title: str | None = None, colour_by: str = DEFAULT_COLOUR,
-                 capabilities: pd.DataFrame | None = None, basemap: str = DEFAULT_BASEMAP) -> go.Figure:
+def facility_map(
+    facilities: pd.DataFrame,
+    outlines: tuple[np.ndarray, np.ndarray] | None = None,
+    title: str | None = None,
+    colour_by: str = DEFAULT_COLOUR,
+    capabilities: pd.DataFrame | None = None,
+    basemap: str = DEFAULT_BASEMAP,
+) -> go.Figure:
     """Every facility as a dot (or, above map_selection.AGGREGATE_ABOVE, counts per grid square).
 
     Colour shows the chosen category (legend names it, with counts); dot size shows employees
@@ -255,13 +281,15 @@ def facility_map(facilities: pd.DataFrame, outlines: tuple[np.ndarray, np.ndarra
     else:
         _add_point_traces(fig, facilities.loc[map_selection.located_mask(facilities)], colour_by, capabilities, basemap)
     map_layout(fig, basemap, "uk-map")
-    theme.apply(fig, title or facility_map_title(facilities),
-                "project dataset (data/source); region outlines: " + _ons())
+    theme.apply(
+        fig, title or facility_map_title(facilities), "project dataset (data/source); region outlines: " + _ons()
+    )
     return fig
 
 
-def _add_point_traces(fig: go.Figure, located: pd.DataFrame, colour_by: str,
-                      capabilities: pd.DataFrame | None, basemap: str) -> None:
+def _add_point_traces(
+    fig: go.Figure, located: pd.DataFrame, colour_by: str, capabilities: pd.DataFrame | None, basemap: str
+) -> None:
     names = dict(zip(capabilities["capability_id"], capabilities["name"])) if capabilities is not None else {}
     groups = dict(zip(capabilities["capability_id"], capabilities["group"])) if capabilities is not None else {}
     categories = colour_categories(located, colour_by, groups)
@@ -275,36 +303,64 @@ def _add_point_traces(fig: go.Figure, located: pd.DataFrame, colour_by: str,
         if not picked.any():
             continue
         rows = located.loc[picked]
-        fig.add_trace(geo_trace(
-            basemap, rows["longitude"], rows["latitude"], mode="markers",
-            marker=dict(size=sizes[picked], color=colours[category], opacity=0.85),
-            name=f"{category} ({int(picked.sum()):,})", legendgroup=category,
-            customdata=custom[picked], hovertemplate=POINT_HOVER,
-        ))
+        fig.add_trace(
+            geo_trace(
+                basemap,
+                rows["longitude"],
+                rows["latitude"],
+                mode="markers",
+                marker=dict(size=sizes[picked], color=colours[category], opacity=0.85),
+                name=f"{category} ({int(picked.sum()):,})",
+                legendgroup=category,
+                customdata=custom[picked],
+                hovertemplate=POINT_HOVER,
+            )
+        )
     centres = (located["kind"] == landscape.CENTRE).to_numpy()
     if centres.any():
         rows = located.loc[centres]
-        fig.add_trace(geo_trace(
-            basemap, rows["longitude"], rows["latitude"], mode="markers",
-            marker=dict(size=CENTRE_DOT_SIZE, color="white", opacity=1),
-            name="Large dot, white centre: innovation centre", customdata=custom[centres],
-            hovertemplate=POINT_HOVER,
-        ))
+        fig.add_trace(
+            geo_trace(
+                basemap,
+                rows["longitude"],
+                rows["latitude"],
+                mode="markers",
+                marker=dict(size=CENTRE_DOT_SIZE, color="white", opacity=1),
+                name="Large dot, white centre: innovation centre",
+                customdata=custom[centres],
+                hovertemplate=POINT_HOVER,
+            )
+        )
 
 
 def _add_grid_trace(fig: go.Figure, cells: pd.DataFrame, basemap: str) -> None:
     counts = cells["facilities"].to_numpy(float)
     sizes = 6 + 4 * np.log10(1 + counts) if len(counts) else []
-    fig.add_trace(geo_trace(
-        basemap, cells["longitude"], cells["latitude"], mode="markers",
-        marker=dict(size=sizes, color=counts, colorscale=theme.SEQUENTIAL_SCALE, opacity=0.9, cmin=0,
-                    colorbar=dict(title=dict(text=f"facilities per<br>{map_selection.GRID_KM} km square"), x=1.0)),
-        name=f"Facilities per {map_selection.GRID_KM} km square", showlegend=False,
-        customdata=np.stack([cells["cell"], cells["facilities"], cells["centres"]], axis=-1)
-        if len(cells) else None,
-        hovertemplate=(f"<b>%{{customdata[1]:,}} facilities</b> in this {map_selection.GRID_KM} km square"
-                       "<br>of which innovation centres: %{customdata[2]:,}<extra></extra>"),
-    ))
+    fig.add_trace(
+        geo_trace(
+            basemap,
+            cells["longitude"],
+            cells["latitude"],
+            mode="markers",
+            marker=dict(
+                size=sizes,
+                color=counts,
+                colorscale=theme.SEQUENTIAL_SCALE,
+                opacity=0.9,
+                cmin=0,
+                colorbar=dict(title=dict(text=f"facilities per<br>{map_selection.GRID_KM} km square"), x=1.0),
+            ),
+            name=f"Facilities per {map_selection.GRID_KM} km square",
+            showlegend=False,
+            customdata=np.stack([cells["cell"], cells["facilities"], cells["centres"]], axis=-1)
+            if len(cells)
+            else None,
+            hovertemplate=(
+                f"<b>%{{customdata[1]:,}} facilities</b> in this {map_selection.GRID_KM} km square"
+                "<br>of which innovation centres: %{customdata[2]:,}<extra></extra>"
+            ),
+        )
+    )
 
 
 def facility_map_title(facilities: pd.DataFrame) -> str:
@@ -313,24 +369,24 @@ def facility_map_title(facilities: pd.DataFrame) -> str:
     top = facilities["region"].value_counts()
     if top.empty:
         return f"{len(facilities):,} medicines-manufacturing facilities across the UK"
-    return (f"{len(facilities):,} medicines-manufacturing facilities; "
-            f"most are in {top.index[0]} ({top.iloc[0]:,})")
+    return f"{len(facilities):,} medicines-manufacturing facilities; most are in {top.index[0]} ({top.iloc[0]:,})"
 
 
 def facility_map_finding(facilities: pd.DataFrame) -> str:
     if facilities.empty:
         return "No facility matches the filters."
     top = facilities["region"].value_counts()
-    return (f"{top.index[0]} has the most facilities matching the filters ({top.iloc[0]:,} of "
-            f"{len(facilities):,}).")
+    return f"{top.index[0]} has the most facilities matching the filters ({top.iloc[0]:,} of {len(facilities):,})."
 
 
 def count_summary(facilities: pd.DataFrame) -> str:
     """The headline count above the map (Markdown)."""
     sites = int((facilities["kind"] == landscape.SITE).sum())
     centres = int((facilities["kind"] == landscape.CENTRE).sum())
-    return (f"**{len(facilities):,}** facilities match the filters: {sites:,} manufacturing sites and "
-            f"{centres:,} innovation centres.")
+    return (
+        f"**{len(facilities):,}** facilities match the filters: {sites:,} manufacturing sites and "
+        f"{centres:,} innovation centres."
+    )
 
 
 def _markdown_text(value) -> str:
@@ -365,12 +421,16 @@ def facility_map_caption(facilities: pd.DataFrame) -> str:
     unplaced = len(facilities) - placed
     parts = []
     if map_selection.is_aggregated(facilities):
-        parts.append(f"{placed:,} facilities are too many to draw one by one, so each circle counts "
-                     f"the facilities in a {map_selection.GRID_KM} km square (hover for the count); filter below "
-                     f"{map_selection.AGGREGATE_ABOVE:,} to see individual sites. Colour-by applies to individual sites.")
+        parts.append(
+            f"{placed:,} facilities are too many to draw one by one, so each circle counts "
+            f"the facilities in a {map_selection.GRID_KM} km square (hover for the count); filter below "
+            f"{map_selection.AGGREGATE_ABOVE:,} to see individual sites. Colour-by applies to individual sites."
+        )
     else:
-        parts.append("Dot size shows approximate employees where a source gives a number (smallest dots: "
-                     "not stated). Innovation centres are large dots with a white centre.")
+        parts.append(
+            "Dot size shows approximate employees where a source gives a number (smallest dots: "
+            "not stated). Innovation centres are large dots with a white centre."
+        )
     if unplaced:
         has, be = ("facility has", "is") if unplaced == 1 else ("facilities have", "are")
         parts.append(f"{unplaced:,} {has} no single location (e.g. a programme) and {be} not drawn.")
@@ -378,10 +438,22 @@ def facility_map_caption(facilities: pd.DataFrame) -> str:
 
 
 def _region_custom(metrics: pd.DataFrame, metric: str) -> np.ndarray:
-    awards_note = metrics["awards_with_amount"].astype(str) + " of " + metrics["awards"].astype(str) + \
-        " regional awards state an amount"
-    return np.stack([metrics["itl1_code"], metrics["name"], region_metrics.formatted(metrics, metric),
-                     metrics["facilities"].map("{:,}".format), awards_note], axis=-1)
+    awards_note = (
+        metrics["awards_with_amount"].astype(str)
+        + " of "
+        + metrics["awards"].astype(str)
+        + " regional awards state an amount"
+    )
+    return np.stack(
+        [
+            metrics["itl1_code"],
+            metrics["name"],
+            region_metrics.formatted(metrics, metric),
+            metrics["facilities"].map("{:,}".format),
+            awards_note,
+        ],
+        axis=-1,
+    )
 
 
 def _scale_top(metrics: pd.DataFrame, metric: str) -> float:
@@ -406,12 +478,20 @@ def region_map_title(metrics: pd.DataFrame, metric: str) -> str:
     return f"{spec.label}: highest in {metrics.at[top, 'name']}"
 
 
-REGION_HOVER = ("<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Sites and centres: %{customdata[3]}"
-                "<br>%{customdata[4]}<br><i>Click to show only this region</i><extra></extra>")
+REGION_HOVER = (
+    "<b>%{customdata[1]}</b><br>%{customdata[2]}<br>Sites and centres: %{customdata[3]}"
+    "<br>%{customdata[4]}<br><i>Click to show only this region</i><extra></extra>"
+)
 
 
-def region_choropleth(metrics: pd.DataFrame, metric: str, geojson: dict, selected=(),
-                      basemap: str = DEFAULT_BASEMAP, label_points: pd.DataFrame | None = None) -> go.Figure:
+def region_choropleth(
+    metrics: pd.DataFrame,
+    metric: str,
+    geojson: dict,
+    selected=(),
+    basemap: str = DEFAULT_BASEMAP,
+    label_points: pd.DataFrame | None = None,
+) -> go.Figure:
     """ITL1 regions coloured by ``metric`` (sequential palette from zero, colour bar with units).
 
     Offline: each region is a filled outline, and a dot inside it (``label_points``: itl1_code,
@@ -433,14 +513,22 @@ def region_choropleth(metrics: pd.DataFrame, metric: str, geojson: dict, selecte
 def _region_choropleth_on_tiles(metrics, metric, geojson, selected) -> go.Figure:
     spec = region_metrics.METRICS[metric]
     widths, colours = _selected_line(metrics, selected)
-    return go.Figure(go.Choroplethmap(
-        geojson=geojson, locations=metrics["itl1_code"], featureidkey="id",
-        z=metrics[spec.column].astype(float), zmin=0, zmax=_scale_top(metrics, metric),
-        colorscale=theme.SEQUENTIAL_SCALE,
-        marker=dict(opacity=0.9, line=dict(width=widths, color=colours)),
-        colorbar=dict(title=dict(text=spec.unit), thickness=14),
-        customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
-    ))
+    return go.Figure(
+        go.Choroplethmap(
+            geojson=geojson,
+            locations=metrics["itl1_code"],
+            featureidkey="id",
+            z=metrics[spec.column].astype(float),
+            zmin=0,
+            zmax=_scale_top(metrics, metric),
+            colorscale=theme.SEQUENTIAL_SCALE,
+            marker=dict(opacity=0.9, line=dict(width=widths, color=colours)),
+            colorbar=dict(title=dict(text=spec.unit), thickness=14),
+            customdata=_region_custom(metrics, metric),
+            hovertemplate=REGION_HOVER,
+            name=spec.label,
+        )
+    )
 
 
 def region_rings(geojson: dict) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -481,31 +569,61 @@ def _region_choropleth_offline(metrics, metric, geojson, selected, label_points)
         if code not in rings:
             continue
         x, y = projection.to_plane(*rings[code])
-        fig.add_trace(go.Scatter(x=x, y=y, mode="lines", fill="toself", fillcolor=fill, hoverinfo="skip",
-                                 line=dict(color=line_colour if width > 1 else "white", width=width),
-                                 name=code, showlegend=False))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=y,
+                mode="lines",
+                fill="toself",
+                fillcolor=fill,
+                hoverinfo="skip",
+                line=dict(color=line_colour if width > 1 else "white", width=width),
+                name=code,
+                showlegend=False,
+            )
+        )
     if label_points is None:
         label_points = ring_label_points(rings)
     points = metrics[["itl1_code"]].merge(label_points, on="itl1_code", how="left")
     x, y = projection.to_plane(points["longitude"], points["latitude"])
     dark = shares > 0.5  # white text on the darker half of the scale
-    fig.add_trace(go.Scatter(
-        x=x, y=y, mode="markers+text", text=region_metrics.formatted(metrics, metric).tolist(),
-        textposition="bottom center",
-        textfont=dict(size=14, color=np.where(dark, "white", theme.TEXT).tolist()),
-        marker=dict(size=12, color=values, cmin=0, cmax=top, colorscale=theme.SEQUENTIAL_SCALE,
-                    line=dict(width=2, color=np.where(dark, "white", theme.TEXT).tolist()),
-                    colorbar=dict(title=dict(text=spec.unit), thickness=14)),
-        customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
-        showlegend=False,
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=y,
+            mode="markers+text",
+            text=region_metrics.formatted(metrics, metric).tolist(),
+            textposition="bottom center",
+            textfont=dict(size=14, color=np.where(dark, "white", theme.TEXT).tolist()),
+            marker=dict(
+                size=12,
+                color=values,
+                cmin=0,
+                cmax=top,
+                colorscale=theme.SEQUENTIAL_SCALE,
+                line=dict(width=2, color=np.where(dark, "white", theme.TEXT).tolist()),
+                colorbar=dict(title=dict(text=spec.unit), thickness=14),
+            ),
+            customdata=_region_custom(metrics, metric),
+            hovertemplate=REGION_HOVER,
+            name=spec.label,
+            showlegend=False,
+        )
+    )
     return fig
 
 
-TILE_NAMES = {"Yorkshire and The Humber": "Yorkshire and<br>The Humber", "East of England": "East of<br>England",
-              "Northern Ireland": "Northern<br>Ireland", "East Midlands": "East<br>Midlands",
-              "West Midlands": "West<br>Midlands", "North West": "North<br>West", "North East": "North<br>East",
-              "South West": "South<br>West", "South East": "South<br>East"}
+TILE_NAMES = {
+    "Yorkshire and The Humber": "Yorkshire and<br>The Humber",
+    "East of England": "East of<br>England",
+    "Northern Ireland": "Northern<br>Ireland",
+    "East Midlands": "East<br>Midlands",
+    "West Midlands": "West<br>Midlands",
+    "North West": "North<br>West",
+    "North East": "North<br>East",
+    "South West": "South<br>West",
+    "South East": "South<br>East",
+}
 
 
 def region_tile_grid(metrics: pd.DataFrame, metric: str, selected=()) -> go.Figure:
@@ -521,21 +639,37 @@ def region_tile_grid(metrics: pd.DataFrame, metric: str, selected=()) -> go.Figu
     top = _scale_top(metrics, metric)
     dark = (values / top).fillna(0) > 0.5  # white text on the darker half of the scale
     widths, line_colours = _selected_line(metrics, selected)
-    labels = metrics["name"].replace(TILE_NAMES) + "<br><b>" + \
-        region_metrics.formatted(metrics, metric) + "</b>"
-    fig = go.Figure(go.Scatter(
-        x=cols, y=-rows, mode="markers+text", text=labels,
-        textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=13),
-        marker=dict(symbol="square", size=108, color=values, cmin=0, cmax=top, colorscale=theme.SEQUENTIAL_SCALE,
-                    line=dict(width=widths, color=line_colours),
-                    colorbar=dict(title=dict(text=spec.unit), thickness=14)),
-        customdata=_region_custom(metrics, metric), hovertemplate=REGION_HOVER, name=spec.label,
-    ))
+    labels = metrics["name"].replace(TILE_NAMES) + "<br><b>" + region_metrics.formatted(metrics, metric) + "</b>"
+    fig = go.Figure(
+        go.Scatter(
+            x=cols,
+            y=-rows,
+            mode="markers+text",
+            text=labels,
+            textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=13),
+            marker=dict(
+                symbol="square",
+                size=108,
+                color=values,
+                cmin=0,
+                cmax=top,
+                colorscale=theme.SEQUENTIAL_SCALE,
+                line=dict(width=widths, color=line_colours),
+                colorbar=dict(title=dict(text=spec.unit), thickness=14),
+            ),
+            customdata=_region_custom(metrics, metric),
+            hovertemplate=REGION_HOVER,
+            name=spec.label,
+        )
+    )
     fig.update_xaxes(visible=False, range=[-0.6, 3.6], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-4.6, 0.6], fixedrange=True, scaleanchor="x")
     fig.update_layout(height=MAP_HEIGHT, clickmode="event+select", dragmode=False, showlegend=False)
-    theme.apply(fig, region_map_title(metrics, metric),
-                f"{spec.source}. Tile grid: each region drawn as an equal square (no boundary file available)")
+    theme.apply(
+        fig,
+        region_map_title(metrics, metric),
+        f"{spec.source}. Tile grid: each region drawn as an equal square (no boundary file available)",
+    )
     return fig
 
 
@@ -543,4 +677,3 @@ def _ons() -> str:
     from lib.geo import boundaries
 
     return boundaries.ons_credit()
-

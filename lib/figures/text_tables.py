@@ -44,8 +44,9 @@ def _cell_text(values: pd.Series) -> pd.Series:
 def markdown_table(frame: pd.DataFrame) -> str:
     """``frame`` as a Markdown table: its columns as headers, numbers right-aligned with
     thousands separators, every cell escaped."""
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-               for c in frame.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
+    ]
     header = "| " + " | ".join(escape_markdown(pd.Series(frame.columns))) + " |"
     rule = "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"
     cells = pd.DataFrame({i: _cell_text(frame[c]).to_numpy() for i, c in enumerate(frame.columns)})

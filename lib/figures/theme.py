@@ -67,9 +67,16 @@ def add_source(fig: go.Figure, source: str) -> go.Figure:
         text=text,
         # Charts with axes: below the x-axis tick labels and title, inside the bottom margin.
         # Maps and diagrams have nothing under the plot area, so the line sits just below it.
-        xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
         yshift=-62 if _has_x_axis(fig) else -8,
-        showarrow=False, align="left", font=dict(size=BASE_FONT_SIZE - 3, color=MUTED_TEXT),
+        showarrow=False,
+        align="left",
+        font=dict(size=BASE_FONT_SIZE - 3, color=MUTED_TEXT),
         name="source",
     )
     return fig
@@ -105,5 +112,9 @@ def plain_text(values: pd.Series) -> pd.Series:
     """Text from data (possibly a user's upload) made safe for Plotly labels and hover text,
     which render a subset of HTML (<a>, <b>, <br>): the markup characters are escaped."""
     text = values.astype("string").fillna("")
-    return text.str.replace("&", "&amp;", regex=False).str.replace("<", "&lt;", regex=False) \
-        .str.replace(">", "&gt;", regex=False).astype(object)
+    return (
+        text.str.replace("&", "&amp;", regex=False)
+        .str.replace("<", "&lt;", regex=False)
+        .str.replace(">", "&gt;", regex=False)
+        .astype(object)
+    )

@@ -101,7 +101,9 @@ def locate_boundary_file(kind: str, allow_download: bool = True) -> BoundaryLook
         return BoundaryLookup(kind, download_boundary(kind, cached), "downloaded from the ONS Open Geography Portal")
     except Exception as exc:  # network errors come in many types; all mean "not available now"
         log.warning("boundary download failed: %s", exc)
-        return BoundaryLookup(kind, None, f"could not download from the ONS Open Geography Portal ({type(exc).__name__})")
+        return BoundaryLookup(
+            kind, None, f"could not download from the ONS Open Geography Portal ({type(exc).__name__})"
+        )
 
 
 def download_boundary(kind: str, dest: Path, timeout: float = DOWNLOAD_TIMEOUT_S) -> Path:
@@ -218,8 +220,9 @@ def points_frame(frame: pd.DataFrame, lat: str = "latitude", lon: str = "longitu
     return gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located[lon], located[lat]), crs="EPSG:4326")
 
 
-def region_of_points(frame: pd.DataFrame, itl1: gpd.GeoDataFrame,
-                     lat: str = "latitude", lon: str = "longitude") -> pd.Series:
+def region_of_points(
+    frame: pd.DataFrame, itl1: gpd.GeoDataFrame, lat: str = "latitude", lon: str = "longitude"
+) -> pd.Series:
     """ITL1 code of the polygon each point falls in (missing where it falls in none)."""
     points = points_frame(frame, lat, lon)
     joined = gpd.sjoin(points[["geometry"]], itl1[["itl1_code", "geometry"]], how="left", predicate="within")
@@ -230,10 +233,17 @@ def region_of_points(frame: pd.DataFrame, itl1: gpd.GeoDataFrame,
 def lad_centroids(lad: gpd.GeoDataFrame, itl1: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """One row per local authority: representative point (inside the polygon) and its ITL1 region."""
     projected = lad.to_crs(BRITISH_NATIONAL_GRID)
-    points = gpd.GeoDataFrame(lad[["lad_code", "lad_name"]], geometry=projected.representative_point(),
-                              crs=BRITISH_NATIONAL_GRID).to_crs("EPSG:4326")
-    out = pd.DataFrame({"lad_code": points["lad_code"], "lad_name": points["lad_name"],
-                        "latitude": points.geometry.y, "longitude": points.geometry.x})
+    points = gpd.GeoDataFrame(
+        lad[["lad_code", "lad_name"]], geometry=projected.representative_point(), crs=BRITISH_NATIONAL_GRID
+    ).to_crs("EPSG:4326")
+    out = pd.DataFrame(
+        {
+            "lad_code": points["lad_code"],
+            "lad_name": points["lad_name"],
+            "latitude": points.geometry.y,
+            "longitude": points.geometry.x,
+        }
+    )
     if itl1 is not None:
         out["itl1_code"] = region_of_points(out, itl1).to_numpy()
     return out
@@ -242,5 +252,6 @@ def lad_centroids(lad: gpd.GeoDataFrame, itl1: gpd.GeoDataFrame | None = None) -
 def region_centroids(itl1: gpd.GeoDataFrame) -> pd.DataFrame:
     projected = itl1.to_crs(BRITISH_NATIONAL_GRID)
     points = gpd.GeoSeries(projected.representative_point(), crs=BRITISH_NATIONAL_GRID).to_crs("EPSG:4326")
-    return pd.DataFrame({"itl1_code": itl1["itl1_code"].to_numpy(),
-                         "latitude": points.y.to_numpy(), "longitude": points.x.to_numpy()})
+    return pd.DataFrame(
+        {"itl1_code": itl1["itl1_code"].to_numpy(), "latitude": points.y.to_numpy(), "longitude": points.x.to_numpy()}
+    )

@@ -42,8 +42,15 @@ GIVE_UP_AFTER = 2  # consecutive failed batches
 # Full UK postcode, spaces already removed: outward code (2-4 chars) + inward code (digit + 2 letters).
 _POSTCODE = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 
-PLACE_COLUMNS = ["latitude", "longitude", "itl1_code", "location_precision", "location_source",
-                 "placed_by", "unplaced_reason"]
+PLACE_COLUMNS = [
+    "latitude",
+    "longitude",
+    "itl1_code",
+    "location_precision",
+    "location_source",
+    "placed_by",
+    "unplaced_reason",
+]
 
 Progress = Callable[[int, int], None]
 
@@ -87,9 +94,16 @@ class LookupReport:
 class PostcodeClient:
     """A small postcodes.io bulk client with an on-disk cache."""
 
-    def __init__(self, base_url: str | None = None, timeout: float = TIMEOUT_S, retries: int = RETRIES,
-                 backoff: float = BACKOFF_S, cache_dir: Path | None = None, allow_network: bool | None = None,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        base_url: str | None = None,
+        timeout: float = TIMEOUT_S,
+        retries: int = RETRIES,
+        backoff: float = BACKOFF_S,
+        cache_dir: Path | None = None,
+        allow_network: bool | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.base_url = (base_url or postcodes_url()).rstrip("/")
         self.timeout = timeout
         self.retries = retries
@@ -127,8 +141,9 @@ class PostcodeClient:
             if attempt:
                 self._sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                response = self._session.post(f"{self.base_url}/postcodes", json={"postcodes": batch},
-                                              timeout=self.timeout)
+                response = self._session.post(
+                    f"{self.base_url}/postcodes", json={"postcodes": batch}, timeout=self.timeout
+                )
             except requests.Timeout:
                 last_error = f"the postcode service did not answer within {self.timeout:g} s"
                 continue
@@ -175,7 +190,7 @@ class PostcodeClient:
         changed = False
         failed_in_a_row = 0
         for start in range(0, total, BATCH_SIZE):
-            batch = todo[start:start + BATCH_SIZE]
+            batch = todo[start : start + BATCH_SIZE]
             if failed_in_a_row >= GIVE_UP_AFTER:
                 # Without Wi-Fi every batch would wait for its retries: stop asking, list the rest.
                 for code in batch:
@@ -241,9 +256,16 @@ def _slim(result: dict) -> dict:
 # ---------------------------------------------------------------- placing a frame
 
 
-def place(postcodes: pd.Series, districts: pd.Series | None = None, *, client: PostcodeClient | None = None,
-          centroids: pd.DataFrame | None = None, itl1=None, progress: Progress | None = None,
-          use_postcodes: bool = True) -> pd.DataFrame:
+def place(
+    postcodes: pd.Series,
+    districts: pd.Series | None = None,
+    *,
+    client: PostcodeClient | None = None,
+    centroids: pd.DataFrame | None = None,
+    itl1=None,
+    progress: Progress | None = None,
+    use_postcodes: bool = True,
+) -> pd.DataFrame:
     """Coordinates and region for each row (columns :data:`PLACE_COLUMNS`, same index).
 
     ``postcodes`` must already be normalised (:func:`normalise_postcodes`); ``districts`` holds a
@@ -251,22 +273,28 @@ def place(postcodes: pd.Series, districts: pd.Series | None = None, *, client: P
     ``itl1`` the ITL1 polygons (optional).
     """
     index = postcodes.index
-    out = pd.DataFrame({
-        "latitude": np.nan, "longitude": np.nan,
-        "itl1_code": pd.Series(pd.NA, index=index, dtype="string"),
-        "location_precision": pd.Series(pd.NA, index=index, dtype="string"),
-        "location_source": pd.Series(pd.NA, index=index, dtype="string"),
-        "placed_by": pd.Series(pd.NA, index=index, dtype="string"),
-        "unplaced_reason": pd.Series(pd.NA, index=index, dtype="string"),
-    }, index=index)
+    out = pd.DataFrame(
+        {
+            "latitude": np.nan,
+            "longitude": np.nan,
+            "itl1_code": pd.Series(pd.NA, index=index, dtype="string"),
+            "location_precision": pd.Series(pd.NA, index=index, dtype="string"),
+            "location_source": pd.Series(pd.NA, index=index, dtype="string"),
+            "placed_by": pd.Series(pd.NA, index=index, dtype="string"),
+            "unplaced_reason": pd.Series(pd.NA, index=index, dtype="string"),
+        },
+        index=index,
+    )
     codes = postcodes.astype("string")
     failures = pd.Series(pd.NA, index=index, dtype="string").mask(
-        codes.notna(), "postcode not looked up: the online lookup is switched off")
+        codes.notna(), "postcode not looked up: the online lookup is switched off"
+    )
     if use_postcodes and codes.notna().any():
         client = client or PostcodeClient()
         report = client.lookup(codes.dropna().unique().tolist(), progress)
-        found = pd.DataFrame.from_dict(report.found, orient="index",
-                                       columns=["latitude", "longitude", "itl", "lad_code"])
+        found = pd.DataFrame.from_dict(
+            report.found, orient="index", columns=["latitude", "longitude", "itl", "lad_code"]
+        )
         if not found.empty:
             hits = codes.map(found["latitude"].to_dict()).astype("float64")
             out["latitude"] = hits
@@ -293,8 +321,9 @@ def place(postcodes: pd.Series, districts: pd.Series | None = None, *, client: P
             if "itl1_code" in table.columns:
                 out.loc[hit, "itl1_code"] = key[hit].map(table["itl1_code"].to_dict())
             out.loc[hit, "location_precision"] = "town"
-            out.loc[hit, "location_source"] = ("local authority district representative point "
-                                              "(ONS boundaries, Open Government Licence)")
+            out.loc[hit, "location_source"] = (
+                "local authority district representative point (ONS boundaries, Open Government Licence)"
+            )
             out.loc[hit, "placed_by"] = "district"
             miss = pending & match.isna()
             district_reason = "district not recognised: " + districts.astype("string")

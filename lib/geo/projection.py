@@ -70,4 +70,3 @@ def plane_outlines(outlines: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray,
     lon, lat = outlines[0], outlines[1]
     x, y = to_plane(lon, lat)
     return lon, lat, x.astype(np.float32), y.astype(np.float32)
-

@@ -177,13 +177,26 @@ def _read_csv(data: bytes, file: str) -> RawTable:
         raise IngestError(file, "the file is empty")
     delimiter = sniff_delimiter(first)
     try:
-        frame = pd.read_csv(io.BytesIO(data), sep=delimiter, dtype=str, keep_default_na=False,
-                            encoding=encoding, nrows=MAX_ROWS + 1, skip_blank_lines=False,
-                            encoding_errors="replace")
+        frame = pd.read_csv(
+            io.BytesIO(data),
+            sep=delimiter,
+            dtype=str,
+            keep_default_na=False,
+            encoding=encoding,
+            nrows=MAX_ROWS + 1,
+            skip_blank_lines=False,
+            encoding_errors="replace",
+        )
     except pd.errors.ParserError as exc:
         where = re.search(r"line (\d+), saw (\d+)", str(exc))
-        detail = (f"line {where.group(1)} has {where.group(2)} values but the header has fewer; "
-                  "is a value containing the delimiter not in quotes?") if where else "it is not a readable table"
+        detail = (
+            (
+                f"line {where.group(1)} has {where.group(2)} values but the header has fewer; "
+                "is a value containing the delimiter not in quotes?"
+            )
+            if where
+            else "it is not a readable table"
+        )
         raise IngestError(file, f"the CSV could not be read: {detail}") from exc
     except pd.errors.EmptyDataError as exc:
         raise IngestError(file, "the file is empty") from exc
@@ -196,8 +209,9 @@ def _read_excel(data: bytes, file: str, sheet: str | None) -> RawTable:
         raise IngestError(file, f"there is no sheet named {sheet!r}; sheets: {', '.join(sheets)}")
     chosen = sheet if sheet is not None else sheets[0]
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=chosen, dtype=str, keep_default_na=False,
-                              engine="openpyxl", nrows=MAX_ROWS + 1)
+        frame = pd.read_excel(
+            io.BytesIO(data), sheet_name=chosen, dtype=str, keep_default_na=False, engine="openpyxl", nrows=MAX_ROWS + 1
+        )
     except Exception as exc:
         raise IngestError(file, f"sheet {chosen!r} could not be read ({type(exc).__name__})") from exc
     return RawTable(frame, file, "Excel", sheet=chosen)
@@ -214,8 +228,9 @@ def _read_parquet(data: bytes, file: str) -> RawTable:
         values = frame[column]
         is_list = values.map(lambda v: isinstance(v, (list, np.ndarray))).any() if values.dtype == object else False
         if is_list:
-            frame[column] = values.map(lambda v: LIST_SEPARATOR.join(map(str, v))
-                                       if isinstance(v, (list, np.ndarray)) else v)
+            frame[column] = values.map(
+                lambda v: LIST_SEPARATOR.join(map(str, v)) if isinstance(v, (list, np.ndarray)) else v
+            )
         frame[column] = frame[column].astype("string").fillna("")
     return RawTable(frame, file, "Parquet")
 
@@ -231,8 +246,11 @@ def read_table(data: bytes, file: str, sheet: str | None = None, max_bytes: int 
     if not data.strip():
         raise IngestError(file, "the file is empty")
     kind = file_type(data, file)
-    table = {"parquet": lambda: _read_parquet(data, file), "xlsx": lambda: _read_excel(data, file, sheet),
-             "csv": lambda: _read_csv(data, file)}[kind]()
+    table = {
+        "parquet": lambda: _read_parquet(data, file),
+        "xlsx": lambda: _read_excel(data, file, sheet),
+        "csv": lambda: _read_csv(data, file),
+    }[kind]()
     frame = table.frame
     if len(frame) > MAX_ROWS:
         raise IngestError(file, f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
@@ -257,10 +275,22 @@ def target_columns(kind: str) -> list[str]:
 
 def required_columns(kind: str) -> list[str]:
     """Schema columns that must hold a value and cannot be filled in at import."""
-    fillable = {ID_COLUMNS[kind][0], "source_url", "as_of", "location_precision", "location_source",
-                "itl1_code", "latitude", "longitude", "record_type"}
-    return [name for name, column in schema_for(kind).columns.items()
-            if not column.nullable and name not in fillable and name not in LIST_COLUMNS.get(kind, ())]
+    fillable = {
+        ID_COLUMNS[kind][0],
+        "source_url",
+        "as_of",
+        "location_precision",
+        "location_source",
+        "itl1_code",
+        "latitude",
+        "longitude",
+        "record_type",
+    }
+    return [
+        name
+        for name, column in schema_for(kind).columns.items()
+        if not column.nullable and name not in fillable and name not in LIST_COLUMNS.get(kind, ())
+    ]
 
 
 INNOVATE_UK_AMOUNTS = ("Award Offered (£)", "Grant Offered (£)")
@@ -283,8 +313,15 @@ SYNONYMS = {
     "site_id": ["id", "site id", "site number", "mhra site number"],
     "centre_id": ["id", "centre id", "center id"],
     "investment_id": ["id", "identifier", "award id", "grant id"],
-    "company": ["organisation", "organization", "company name", "holder name", "name of authorisation holder",
-                "licence holder", "manufacturer"],
+    "company": [
+        "organisation",
+        "organization",
+        "company name",
+        "holder name",
+        "name of authorisation holder",
+        "licence holder",
+        "manufacturer",
+    ],
     "site_name": ["site", "site name", "facility", "facility name"],
     "name": ["centre", "centre name", "center name", "facility name"],
     "operator": ["operated by", "organisation", "organization", "owner"],
@@ -299,8 +336,17 @@ SYNONYMS = {
     "status": ["site status", "project status", "state"],
     "site_kind": ["kind", "type", "site type", "category"],
     "centre_type": ["type", "kind", "category"],
-    "public_gbp": ["amount", "amount awarded", "grant", "award offered (£)", "grant offered (£)", "public funding",
-                   "public money", "award", "value"],
+    "public_gbp": [
+        "amount",
+        "amount awarded",
+        "grant",
+        "award offered (£)",
+        "grant offered (£)",
+        "public funding",
+        "public money",
+        "award",
+        "value",
+    ],
     "private_gbp": ["private funding", "private money", "match funding", "co-investment"],
     "public_funding_gbp": ["public funding", "public money", "funding"],
     "private_funding_gbp": ["private funding", "industry funding"],
@@ -353,8 +399,9 @@ def apply_mapping(raw: pd.DataFrame, mapping: dict[str, str | None]) -> pd.DataF
 
 
 def _col(raw: pd.DataFrame, name: str) -> pd.Series:
-    return raw[name].astype("string").fillna("") if name in raw.columns else pd.Series("", index=raw.index,
-                                                                                       dtype="string")
+    return (
+        raw[name].astype("string").fillna("") if name in raw.columns else pd.Series("", index=raw.index, dtype="string")
+    )
 
 
 def innovate_uk_frame(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -366,33 +413,45 @@ def innovate_uk_frame(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.Da
     product = _col(raw, "Innovate UK Product Type").str.strip()
     project_number = _col(raw, "Project Number").str.strip()
     total_costs = _col(raw, "Total Costs (£)").str.strip()
-    note = ("Innovate UK project " + project_number + "; one row per participant; lead participant: "
-            + _col(raw, "Is Lead Participant").replace("", "not stated"))
+    note = (
+        "Innovate UK project "
+        + project_number
+        + "; one row per participant; lead participant: "
+        + _col(raw, "Is Lead Participant").replace("", "not stated")
+    )
     note = note.where(total_costs == "", note + "; total project costs (£) " + total_costs)
-    frame = pd.DataFrame({
-        "record_type": "award",
-        "programme": ("Innovate UK: " + product).where(product != "", "Innovate UK"),
-        "funder": "Innovate UK",
-        "recipient": _col(raw, "Participant Name"),
-        "project": _col(raw, "Project Title"),
-        "town": "",
-        "itl1_code": _col(raw, "Address Region"),
-        "public_gbp": _col(raw, amount),
-        "private_gbp": "",
-        "year": _col(raw, "Competition Year"),
-        "capabilities": "",
-        "source_url": INNOVATE_UK_URL,
-        "as_of": "",
-        "note": note,
-        POSTCODE: _col(raw, "Postcode"),
-        DISTRICT: _col(raw, "Address Local Authority"),
-        SOURCE_KEY: project_number + " | " + _col(raw, "Participant Name").str.strip().str.casefold(),
-    }, index=raw.index)
+    frame = pd.DataFrame(
+        {
+            "record_type": "award",
+            "programme": ("Innovate UK: " + product).where(product != "", "Innovate UK"),
+            "funder": "Innovate UK",
+            "recipient": _col(raw, "Participant Name"),
+            "project": _col(raw, "Project Title"),
+            "town": "",
+            "itl1_code": _col(raw, "Address Region"),
+            "public_gbp": _col(raw, amount),
+            "private_gbp": "",
+            "year": _col(raw, "Competition Year"),
+            "capabilities": "",
+            "source_url": INNOVATE_UK_URL,
+            "as_of": "",
+            "note": note,
+            POSTCODE: _col(raw, "Postcode"),
+            DISTRICT: _col(raw, "Address Local Authority"),
+            SOURCE_KEY: project_number + " | " + _col(raw, "Participant Name").str.strip().str.casefold(),
+        },
+        index=raw.index,
+    )
     status = _col(raw, "Project Status").str.strip().str.casefold()
     participant_withdrawn = _col(raw, "Participant Withdrawn").str.strip().str.casefold()
     withdrawn = (status == "withdrawn") | participant_withdrawn.isin(["yes", "withdrawn", "true", "y"])
-    problems = _problems(file, raw.index[withdrawn], "Project Status", status[withdrawn].str.capitalize(),
-                         "withdrawn: the source marks this project or participant as withdrawn")
+    problems = _problems(
+        file,
+        raw.index[withdrawn],
+        "Project Status",
+        status[withdrawn].str.capitalize(),
+        "withdrawn: the source marks this project or participant as withdrawn",
+    )
     return frame, problems
 
 
@@ -403,34 +462,43 @@ def giving_frame(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFra
     url = _col(raw, "URL").str.strip()
     data_source = _col(raw, "Data Source").str.strip()
     award_date = _col(raw, "Award Date").str.strip()
-    frame = pd.DataFrame({
-        "record_type": "award",
-        "programme": programme.where(programme != "", funder),
-        "funder": funder,
-        "recipient": _col(raw, "Recipient Org:Name"),
-        "project": _col(raw, "Title"),
-        "town": _col(raw, "Recipient Org:City"),
-        "itl1_code": "",
-        "public_gbp": _col(raw, "Amount Awarded"),
-        "private_gbp": "",
-        "year": award_date.str[:4],
-        "capabilities": "",
-        "source_url": url.where(url != "", data_source.where(data_source != "", GIVING_URL)),
-        "as_of": award_date.str[:10],
-        "note": "360Giving grant " + _col(raw, "Identifier").str.strip() + "; funder: " + funder,
-        POSTCODE: _col(raw, "Recipient Org:Postal Code"),
-        DISTRICT: "",
-        SOURCE_KEY: _col(raw, "Identifier").str.strip(),
-    }, index=raw.index)
+    frame = pd.DataFrame(
+        {
+            "record_type": "award",
+            "programme": programme.where(programme != "", funder),
+            "funder": funder,
+            "recipient": _col(raw, "Recipient Org:Name"),
+            "project": _col(raw, "Title"),
+            "town": _col(raw, "Recipient Org:City"),
+            "itl1_code": "",
+            "public_gbp": _col(raw, "Amount Awarded"),
+            "private_gbp": "",
+            "year": award_date.str[:4],
+            "capabilities": "",
+            "source_url": url.where(url != "", data_source.where(data_source != "", GIVING_URL)),
+            "as_of": award_date.str[:10],
+            "note": "360Giving grant " + _col(raw, "Identifier").str.strip() + "; funder: " + funder,
+            POSTCODE: _col(raw, "Recipient Org:Postal Code"),
+            DISTRICT: "",
+            SOURCE_KEY: _col(raw, "Identifier").str.strip(),
+        },
+        index=raw.index,
+    )
     currency = _col(raw, "Currency").str.strip().str.upper()
     foreign = (currency != "") & (currency != "GBP")
-    problems = _problems(file, raw.index[foreign], "Currency", currency[foreign],
-                         "amount is not in pounds sterling (GBP); it is not converted")
+    problems = _problems(
+        file,
+        raw.index[foreign],
+        "Currency",
+        currency[foreign],
+        "amount is not in pounds sterling (GBP); it is not converted",
+    )
     return frame, problems
 
 
-def to_project_columns(raw: pd.DataFrame, kind: str, fmt: str, file: str,
-                       mapping: dict[str, str | None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def to_project_columns(
+    raw: pd.DataFrame, kind: str, fmt: str, file: str, mapping: dict[str, str | None] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     if fmt == "innovate_uk":
         return innovate_uk_frame(raw, file)
     if fmt == "360giving":
@@ -445,19 +513,26 @@ def to_project_columns(raw: pd.DataFrame, kind: str, fmt: str, file: str,
 
 def _problems(file: str, rows, column: str, values, reason) -> pd.DataFrame:
     rows = pd.Index(rows)
-    return pd.DataFrame({
-        "file": file,
-        "row": pd.array(rows + 1, dtype="Int64"),
-        "column": column,
-        "value": (np.asarray(pd.Series(values, dtype="string").astype(str)) if not isinstance(values, str)
-                  else values) if len(rows) else [],
-        "reason": reason if isinstance(reason, str) else pd.Series(reason).astype(str).to_numpy(),
-    })[PROBLEM_COLUMNS]
+    return pd.DataFrame(
+        {
+            "file": file,
+            "row": pd.array(rows + 1, dtype="Int64"),
+            "column": column,
+            "value": (
+                np.asarray(pd.Series(values, dtype="string").astype(str)) if not isinstance(values, str) else values
+            )
+            if len(rows)
+            else [],
+            "reason": reason if isinstance(reason, str) else pd.Series(reason).astype(str).to_numpy(),
+        }
+    )[PROBLEM_COLUMNS]
 
 
 _MONEY = re.compile(
     r"^(?P<neg>-|\()?\s*(?:£|GBP)?\s*(?P<neg2>-)?\s*(?P<number>\d[\d,]*(?:\.\d+)?|\.\d+)\s*"
-    r"(?P<unit>k|m|mn|bn|b|thousand|million|billion)?\s*\)?$", re.IGNORECASE)
+    r"(?P<unit>k|m|mn|bn|b|thousand|million|billion)?\s*\)?$",
+    re.IGNORECASE,
+)
 _UNITS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "b": 1e9, "bn": 1e9, "billion": 1e9}
 
 
@@ -496,6 +571,7 @@ def _money_amounts(values: pd.Series) -> pd.Series:
 
 def parse_year(values: pd.Series) -> pd.Series:
     """``"2019/20"`` or ``"2019-20"`` (financial or competition years) -> ``"2019"``; others unchanged."""
+
     def transform(text: pd.Series) -> pd.Series:
         text = text.str.strip()
         return text.str.extract(r"^(\d{4})\s*[/-]\s*\d{2,4}$")[0].fillna(text)
@@ -532,9 +608,19 @@ _REGION_ALIASES = {
     **{name.casefold(): code for code, name in ITL1_NAMES.items()},
     **{code.casefold(): code for code in ITL1_CODES},
     **{("uk" + code[2]).casefold(): code for code in ITL1_CODES},  # NUTS1 UKC..UKN
-    "yorkshire and humber": "TLE", "yorkshire & the humber": "TLE", "yorkshire & humber": "TLE",
-    "yorkshire": "TLE", "east": "TLH", "eastern": "TLH", "east of england": "TLH", "greater london": "TLI",
-    "uk": UK_WIDE, "uk wide": UK_WIDE, "uk-wide": UK_WIDE, "united kingdom": UK_WIDE, "national": UK_WIDE,
+    "yorkshire and humber": "TLE",
+    "yorkshire & the humber": "TLE",
+    "yorkshire & humber": "TLE",
+    "yorkshire": "TLE",
+    "east": "TLH",
+    "eastern": "TLH",
+    "east of england": "TLH",
+    "greater london": "TLI",
+    "uk": UK_WIDE,
+    "uk wide": UK_WIDE,
+    "uk-wide": UK_WIDE,
+    "united kingdom": UK_WIDE,
+    "national": UK_WIDE,
 }
 
 
@@ -602,12 +688,17 @@ class Normalised:
 
 def _covered(rows, columns) -> pd.DataFrame:
     rows = pd.Index(rows)
-    return pd.DataFrame({"row": np.repeat(np.asarray(rows + 1, dtype="int64"), len(columns)),
-                         "column": np.tile(np.asarray(columns, dtype=object), len(rows))})
+    return pd.DataFrame(
+        {
+            "row": np.repeat(np.asarray(rows + 1, dtype="int64"), len(columns)),
+            "column": np.tile(np.asarray(columns, dtype=object), len(rows)),
+        }
+    )
 
 
-def normalise(frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFrame,
-              source_label: str, as_of: str) -> Normalised:
+def normalise(
+    frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFrame, source_label: str, as_of: str
+) -> Normalised:
     """Repair common messiness; explain the impossible. Input and output are text frames."""
     out = frame.copy()
     for column in out.columns:
@@ -624,12 +715,19 @@ def normalise(frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFr
         dup = out[SOURCE_KEY].ne("") & out[SOURCE_KEY].duplicated(keep=False)
         problems.append(_problems(file, out.index[dup], "id", out.loc[dup, SOURCE_KEY], "duplicate id"))
     schema = schema_for(kind)
-    enums = {"status": SITE_STATUSES if kind == "sites" else CENTRE_STATUSES, "site_kind": SITE_KINDS,
-             "centre_type": CENTRE_TYPES, "location_precision": LOCATION_PRECISIONS,
-             "record_type": RECORD_TYPES, "mmip_proposal": MMIP_PROPOSALS, "mmip_match": ("full", "partial")}
-    aliases = {"record_type": {"programme total": "programme_total", "program total": "programme_total",
-                               "grant": "award"},
-               "site_kind": {"contract manufacturer": "CDMO", "cmo": "CDMO", "cdmo": "CDMO"}}
+    enums = {
+        "status": SITE_STATUSES if kind == "sites" else CENTRE_STATUSES,
+        "site_kind": SITE_KINDS,
+        "centre_type": CENTRE_TYPES,
+        "location_precision": LOCATION_PRECISIONS,
+        "record_type": RECORD_TYPES,
+        "mmip_proposal": MMIP_PROPOSALS,
+        "mmip_match": ("full", "partial"),
+    }
+    aliases = {
+        "record_type": {"programme total": "programme_total", "program total": "programme_total", "grant": "award"},
+        "site_kind": {"contract manufacturer": "CDMO", "cmo": "CDMO", "cdmo": "CDMO"},
+    }
     for column, allowed in enums.items():
         if column in out.columns and column in schema.columns:
             out[column] = _canonical(out[column], allowed, aliases.get(column))
@@ -638,11 +736,25 @@ def normalise(frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFr
     for column in ("public_gbp", "private_gbp", "public_funding_gbp", "private_funding_gbp"):
         if column in out.columns:
             amount, bad = parse_money(out[column])
-            problems.append(_problems(file, out.index[bad], column, out.loc[bad, column],
-                                      "not an amount of money (examples: 1200000, £1.2m, £250k, 1,200,000)"))
+            problems.append(
+                _problems(
+                    file,
+                    out.index[bad],
+                    column,
+                    out.loc[bad, column],
+                    "not an amount of money (examples: 1200000, £1.2m, £250k, 1,200,000)",
+                )
+            )
             negative = amount < 0
-            problems.append(_problems(file, out.index[negative], column, out.loc[negative, column],
-                                      "negative money: an amount cannot be below zero"))
+            problems.append(
+                _problems(
+                    file,
+                    out.index[negative],
+                    column,
+                    out.loc[negative, column],
+                    "negative money: an amount cannot be below zero",
+                )
+            )
             covered.append(_covered(out.index[bad | negative], [column]))
             out[column] = amount.astype("string").fillna("")
     for column in ("year", "opened_year"):
@@ -653,16 +765,30 @@ def normalise(frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFr
     if "capabilities" in out.columns:
         out["capabilities"], reasons = normalise_capabilities(out["capabilities"], capabilities)
         unknown = reasons.notna()
-        problems.append(_problems(file, out.index[unknown], "capabilities", frame.loc[unknown, "capabilities"]
-                                  if "capabilities" in frame.columns else "", reasons[unknown]))
+        problems.append(
+            _problems(
+                file,
+                out.index[unknown],
+                "capabilities",
+                frame.loc[unknown, "capabilities"] if "capabilities" in frame.columns else "",
+                reasons[unknown],
+            )
+        )
         covered.append(_covered(out.index[unknown], ["capabilities"]))
     if {"latitude", "longitude"} <= set(out.columns):
         lat = pd.to_numeric(out["latitude"].str.replace(",", ".", regex=False), errors="coerce")
         lon = pd.to_numeric(out["longitude"].str.replace(",", ".", regex=False), errors="coerce")
         reason = check_coordinates(lat, lon)
         wrong = reason.notna()
-        problems.append(_problems(file, out.index[wrong], "latitude, longitude",
-                                  out.loc[wrong, "latitude"] + ", " + out.loc[wrong, "longitude"], reason[wrong]))
+        problems.append(
+            _problems(
+                file,
+                out.index[wrong],
+                "latitude, longitude",
+                out.loc[wrong, "latitude"] + ", " + out.loc[wrong, "longitude"],
+                reason[wrong],
+            )
+        )
         covered.append(_covered(out.index[wrong], ["latitude", "longitude"]))
     if POSTCODE in out.columns:
         given = out[POSTCODE] != ""
@@ -671,8 +797,9 @@ def normalise(frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFr
         out[POSTCODE] = postcodes.fillna("")
         if "postcode_outward" in schema.columns:
             outward = out["postcode_outward"] if "postcode_outward" in out.columns else ""
-            out["postcode_outward"] = geocode.outward_code(postcodes).fillna("").where(
-                pd.Series(outward, index=out.index).eq(""), outward)
+            out["postcode_outward"] = (
+                geocode.outward_code(postcodes).fillna("").where(pd.Series(outward, index=out.index).eq(""), outward)
+            )
     if "postcode_outward" in out.columns:
         out["postcode_outward"] = out["postcode_outward"].str.upper().str.replace(" ", "", regex=False)
     defaults_used = []
@@ -687,8 +814,10 @@ def normalise(frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFr
     if defaults_used:
         note = out["note"] if "note" in out.columns else pd.Series("", index=out.index, dtype="string")
         for column, empty in defaults_used:
-            text = {"source_url": "source_url not in the file: set to the uploaded file's name",
-                    "as_of": "as_of not in the file: set to the import date"}[column]
+            text = {
+                "source_url": "source_url not in the file: set to the uploaded file's name",
+                "as_of": "as_of not in the file: set to the import date",
+            }[column]
             note = note.mask(empty, (note + "; " + text).str.lstrip("; "))
         out["note"] = note
     problem_frame = pd.concat([p for p in problems if not p.empty] or [empty_problems()], ignore_index=True)
@@ -714,13 +843,17 @@ def _fill(column: pd.Series, where: pd.Series, values) -> pd.Series:
     return column.mask(where, values) if where.any() else column
 
 
-def place_rows(frame: pd.DataFrame, kind: str, places: Places, progress: Progress | None = None
-               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def place_rows(
+    frame: pd.DataFrame, kind: str, places: Places, progress: Progress | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill coordinates and region of rows that lack them. Returns (frame, unplaced rows with reasons)."""
     out = frame.copy()
     blank = pd.Series("", index=out.index, dtype="string")
-    wanted = ("itl1_code",) if kind == "investments" else (
-        "latitude", "longitude", "location_precision", "location_source", "itl1_code")
+    wanted = (
+        ("itl1_code",)
+        if kind == "investments"
+        else ("latitude", "longitude", "location_precision", "location_source", "itl1_code")
+    )
     for column in wanted:
         if column not in out.columns:
             out[column] = blank
@@ -729,18 +862,22 @@ def place_rows(frame: pd.DataFrame, kind: str, places: Places, progress: Progres
     else:
         need = (out["latitude"] == "") | (out["longitude"] == "")
         # Coordinates from the file itself: say so where the file does not.
-        out["location_precision"] = _fill(out["location_precision"], ~need & (out["location_precision"] == ""),
-                                          "site")
-        out["location_source"] = _fill(out["location_source"], ~need & (out["location_source"] == ""),
-                                       "coordinates given in the uploaded file")
+        out["location_precision"] = _fill(out["location_precision"], ~need & (out["location_precision"] == ""), "site")
+        out["location_source"] = _fill(
+            out["location_source"], ~need & (out["location_source"] == ""), "coordinates given in the uploaded file"
+        )
     unplaced = pd.DataFrame({"row": pd.array([], dtype="Int64"), POSTCODE: [], DISTRICT: [], "reason": []})
     if need.any():
         postcodes = out.get(POSTCODE, blank)[need].replace("", pd.NA)
         districts = out.get(DISTRICT, blank)[need].replace("", pd.NA)
         placed = geocode.place(
-            postcodes, districts, client=places.client, centroids=places.lad_centroids,
+            postcodes,
+            districts,
+            client=places.client,
+            centroids=places.lad_centroids,
             use_postcodes=places.use_postcodes,
-            progress=(lambda done, total: progress("geocoding", done, total)) if progress else None)
+            progress=(lambda done, total: progress("geocoding", done, total)) if progress else None,
+        )
         hit = pd.Series(out.index.isin(placed.index[placed["latitude"].notna()]), index=out.index)
         if kind != "investments":
             out["latitude"] = _fill(out["latitude"], hit, placed["latitude"].astype("string"))
@@ -753,19 +890,29 @@ def place_rows(frame: pd.DataFrame, kind: str, places: Places, progress: Progres
             given_text = out[POSTCODE_GIVEN].reindex(reason.index)
             reason = reason.mask(reason.notna() & (given_text != ""), "not a valid UK postcode: " + given_text)
         reason = reason.dropna()
-        unplaced = pd.DataFrame({
-            "row": pd.array(reason.index + 1, dtype="Int64"),
-            POSTCODE: out.get(POSTCODE, blank).reindex(reason.index).to_numpy(),
-            DISTRICT: out.get(DISTRICT, blank).reindex(reason.index).to_numpy(),
-            "reason": reason.astype(str).to_numpy(),
-        })
+        unplaced = pd.DataFrame(
+            {
+                "row": pd.array(reason.index + 1, dtype="Int64"),
+                POSTCODE: out.get(POSTCODE, blank).reindex(reason.index).to_numpy(),
+                DISTRICT: out.get(DISTRICT, blank).reindex(reason.index).to_numpy(),
+                "reason": reason.astype(str).to_numpy(),
+            }
+        )
         if kind == "investments" and not reason.empty:
             # The award is real money: keep it, counted in UK totals but in no region.
             lost = pd.Series(out.index.isin(reason.index), index=out.index)
             out["itl1_code"] = _fill(out["itl1_code"], lost, UK_WIDE)
             note = out.get("note", blank)
-            out["note"] = _fill(note, lost, (note + "; region not known (" + reason.reindex(out.index)
-                                             + "): counted in UK totals, not in any region").str.lstrip("; "))
+            out["note"] = _fill(
+                note,
+                lost,
+                (
+                    note
+                    + "; region not known ("
+                    + reason.reindex(out.index)
+                    + "): counted in UK totals, not in any region"
+                ).str.lstrip("; "),
+            )
     if kind != "investments" and places.itl1 is not None:
         lat = pd.to_numeric(out["latitude"], errors="coerce")
         lon = pd.to_numeric(out["longitude"], errors="coerce")
@@ -774,8 +921,9 @@ def place_rows(frame: pd.DataFrame, kind: str, places: Places, progress: Progres
             from lib.geo import boundaries
 
             points = pd.DataFrame({"latitude": lat[inside], "longitude": lon[inside]})
-            out["itl1_code"] = _fill(out["itl1_code"], inside,
-                                     boundaries.region_of_points(points, places.itl1).astype("string").fillna(""))
+            out["itl1_code"] = _fill(
+                out["itl1_code"], inside, boundaries.region_of_points(points, places.itl1).astype("string").fillna("")
+            )
     return out, unplaced
 
 
@@ -804,8 +952,11 @@ class IngestResult:
 def _merge_problems(own: pd.DataFrame, schema: pd.DataFrame, covered: pd.DataFrame) -> pd.DataFrame:
     """Own explanations first; a schema complaint about a (row, column) already explained is dropped."""
     if not schema.empty and not covered.empty:
-        key = schema[["row", "column"]].astype({"row": "float64"}).merge(
-            covered.astype({"row": "float64"}).drop_duplicates(), how="left", indicator=True)
+        key = (
+            schema[["row", "column"]]
+            .astype({"row": "float64"})
+            .merge(covered.astype({"row": "float64"}).drop_duplicates(), how="left", indicator=True)
+        )
         schema = schema.loc[(key["_merge"] == "left_only").to_numpy()]
     frames = [p for p in (own, schema) if not p.empty]
     if not frames:
@@ -815,10 +966,18 @@ def _merge_problems(own: pd.DataFrame, schema: pd.DataFrame, covered: pd.DataFra
     return merged.sort_values(["row", "column"], kind="stable", na_position="first").reset_index(drop=True)
 
 
-def ingest(raw: RawTable | pd.DataFrame, kind: str, capabilities: pd.DataFrame, *, fmt: str = "auto",
-           mapping: dict[str, str | None] | None = None, places: Places | None = None,
-           progress: Progress | None = None, today: dt.date | None = None, file: str | None = None
-           ) -> IngestResult:
+def ingest(
+    raw: RawTable | pd.DataFrame,
+    kind: str,
+    capabilities: pd.DataFrame,
+    *,
+    fmt: str = "auto",
+    mapping: dict[str, str | None] | None = None,
+    places: Places | None = None,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+    file: str | None = None,
+) -> IngestResult:
     """Read rows of ``raw`` as dataset ``kind``; validate with the project's schema."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
@@ -835,28 +994,40 @@ def ingest(raw: RawTable | pd.DataFrame, kind: str, capabilities: pd.DataFrame, 
         notes.append("missing required column(s): " + ", ".join(missing))
     step("cleaning", 1, 4)
     label = f"uploaded file {file}" if fmt not in {"innovate_uk", "360giving"} else ""
-    clean = normalise(converted, kind, file, capabilities, label or f"uploaded file {file}",
-                      (today or dt.date.today()).isoformat())
+    clean = normalise(
+        converted, kind, file, capabilities, label or f"uploaded file {file}", (today or dt.date.today()).isoformat()
+    )
     step("placing", 2, 4)
     placed, unplaced = place_rows(clean.frame, kind, places or Places(use_postcodes=False), progress)
     unplaced_problems = pd.DataFrame()
     if kind == "sites" and not unplaced.empty:
         # A site must have a location; listing why is more use than "latitude is missing".
-        unplaced_problems = pd.DataFrame({"file": file, "row": unplaced["row"], "column": "location",
-                                          "value": (unplaced[POSTCODE].astype(str) + " "
-                                                    + unplaced[DISTRICT].astype(str)).str.strip(),
-                                          "reason": "could not be placed: " + unplaced["reason"]})
+        unplaced_problems = pd.DataFrame(
+            {
+                "file": file,
+                "row": unplaced["row"],
+                "column": "location",
+                "value": (unplaced[POSTCODE].astype(str) + " " + unplaced[DISTRICT].astype(str)).str.strip(),
+                "reason": "could not be placed: " + unplaced["reason"],
+            }
+        )
         covered_cols = ["latitude", "longitude", "location_precision", "location_source", "itl1_code"]
-        clean.covered = pd.concat([clean.covered, _covered(pd.Index(unplaced["row"].astype(int) - 1),
-                                                           covered_cols)], ignore_index=True)
+        clean.covered = pd.concat(
+            [clean.covered, _covered(pd.Index(unplaced["row"].astype(int) - 1), covered_cols)], ignore_index=True
+        )
     step("validating", 3, 4)
     typed, type_problems = coerce_frame(placed, kind, file)
     capability_ids = set(capabilities["capability_id"])
-    own = pd.concat([p for p in (format_problems, clean.problems, unplaced_problems) if not p.empty]
-                    or [empty_problems()], ignore_index=True)
+    own = pd.concat(
+        [p for p in (format_problems, clean.problems, unplaced_problems) if not p.empty] or [empty_problems()],
+        ignore_index=True,
+    )
     _, schema_problems = validate(typed, kind, file, capability_ids)
-    problems = _merge_problems(own, pd.concat([type_problems, schema_problems], ignore_index=True)
-                               if not type_problems.empty else schema_problems, clean.covered)
+    problems = _merge_problems(
+        own,
+        pd.concat([type_problems, schema_problems], ignore_index=True) if not type_problems.empty else schema_problems,
+        clean.covered,
+    )
     bad_rows = problems["row"].dropna().astype(int) - 1
     accepted = typed.loc[~typed.index.isin(bad_rows)]
     if problems["row"].isna().any():
@@ -866,8 +1037,9 @@ def ingest(raw: RawTable | pd.DataFrame, kind: str, capabilities: pd.DataFrame, 
     if kind == "investments" and "public_gbp" in accepted.columns:
         unstated = int(accepted["public_gbp"].isna().sum())
         if unstated:
-            notes.append(f"{unstated:,} accepted record(s) state no public amount: shown as not stated, "
-                         "excluded from sums")
+            notes.append(
+                f"{unstated:,} accepted record(s) state no public amount: shown as not stated, excluded from sums"
+            )
     return IngestResult(kind, file, fmt, len(frame), accepted.reset_index(drop=True), problems, unplaced, notes)
 
 
@@ -913,8 +1085,12 @@ def _load_places(offline_only: bool) -> Places:
     itl1, _ = boundaries.load_itl1_boundaries()
     lad, _ = boundaries.load_lad_boundaries() if itl1 is not None else (None, "")
     centroids = boundaries.lad_centroids(lad, itl1) if lad is not None else None
-    return Places(client=None if offline_only else geocode.PostcodeClient(), lad_centroids=centroids,
-                  itl1=itl1, use_postcodes=not offline_only)
+    return Places(
+        client=None if offline_only else geocode.PostcodeClient(),
+        lad_centroids=centroids,
+        itl1=itl1,
+        use_postcodes=not offline_only,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -949,4 +1125,3 @@ def main(argv: list[str] | None = None) -> int:
         print(note)
     print(f"written: {args.out / f'{args.kind}.csv'}, {args.kind}-rejected.csv, {args.kind}-unplaced.csv")
     return 0 if result.rejected_rows == 0 else 1
-

@@ -91,8 +91,9 @@ def _picture(slide, png: bytes, top, height, description: str) -> None:
     picture._element.nvPicPr.cNvPr.set("descr", description)  # alt text for screen readers
 
 
-def _chart_image(data: slides.SlideData, spec: story.Slide, rendered: slides.Rendered, render_png,
-                 warnings: list[str]) -> tuple[bytes | None, slides.Rendered]:
+def _chart_image(
+    data: slides.SlideData, spec: story.Slide, rendered: slides.Rendered, render_png, warnings: list[str]
+) -> tuple[bytes | None, slides.Rendered]:
     try:
         return render_png(rendered.figure), rendered
     except static_images.StaticImagesUnavailable as error:
@@ -118,8 +119,9 @@ def _story_slide(deck, data, spec: story.Slide, render_png, warnings: list[str])
         if png is not None:
             _picture(slide, png, body_top, body_height, f"{rendered.title}. {rendered.finding}")
         elif rendered.table is not None:
-            rendered.note = " ".join(filter(None, ("Chart image not available here; the data is shown instead.",
-                                                   rendered.note)))
+            rendered.note = " ".join(
+                filter(None, ("Chart image not available here; the data is shown instead.", rendered.note))
+            )
             _table(slide, rendered.table, body_top, body_height)
     _textbox(slide, MARGIN, Inches(6.25), SLIDE_WIDTH - 2 * MARGIN, Inches(0.6), rendered.finding, 18)
     if rendered.note:
@@ -127,8 +129,9 @@ def _story_slide(deck, data, spec: story.Slide, render_png, warnings: list[str])
     return rendered
 
 
-def build(current: story.Story, data: slides.SlideData, render_png=static_images.figure_png,
-          today: date | None = None) -> BriefingPack:
+def build(
+    current: story.Story, data: slides.SlideData, render_png=static_images.figure_png, today: date | None = None
+) -> BriefingPack:
     """The deck as PPTX bytes, the title of every slide, and anything the user should be told."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -136,13 +139,29 @@ def build(current: story.Story, data: slides.SlideData, render_png=static_images
     titles: list[str] = []
 
     title_slide = deck.slides.add_slide(deck.slide_layouts[6])
-    _textbox(title_slide, MARGIN, Inches(2.3), SLIDE_WIDTH - 2 * MARGIN, Inches(1.5), current.title, 40,
-             bold=True, color=ACCENT)
+    _textbox(
+        title_slide,
+        MARGIN,
+        Inches(2.3),
+        SLIDE_WIDTH - 2 * MARGIN,
+        Inches(1.5),
+        current.title,
+        40,
+        bold=True,
+        color=ACCENT,
+    )
     subtitle = current.subtitle or "UK medicines manufacturing capability"
     made = (today or date.today()).isoformat()
-    _textbox(title_slide, MARGIN, Inches(3.9), SLIDE_WIDTH - 2 * MARGIN, Inches(1.2),
-             f"{subtitle}\nBriefing pack made {made} from the UK medicines manufacturing capability dashboard",
-             20, color=MUTED)
+    _textbox(
+        title_slide,
+        MARGIN,
+        Inches(3.9),
+        SLIDE_WIDTH - 2 * MARGIN,
+        Inches(1.2),
+        f"{subtitle}\nBriefing pack made {made} from the UK medicines manufacturing capability dashboard",
+        20,
+        color=MUTED,
+    )
     titles.append(current.title)
 
     specs = list(current.slides)

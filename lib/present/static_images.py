@@ -51,19 +51,20 @@ def _ensure_server() -> None:
         raise StaticImagesUnavailable(
             f"Chart images need a Chromium browser at {browser_path()}, which is not installed here "
             "(on Debian/Ubuntu: apt-get install chromium; or set MMIP_CHROMIUM to another path). "
-            "The charts are still available on screen and as PNG from each chart's toolbar.")
+            "The charts are still available on screen and as PNG from each chart's toolbar."
+        )
     import kaleido
 
     server = _server()
     if server.is_running() and not server._thread.is_alive():  # noqa: SLF001
         server.close(silence_warnings=True)  # the browser died: start a new one
     if not server.is_running():
-        kaleido.start_sync_server(path=str(browser_path()), mathjax=False, timeout=RENDER_TIMEOUT_S,
-                                  silence_warnings=True)
+        kaleido.start_sync_server(
+            path=str(browser_path()), mathjax=False, timeout=RENDER_TIMEOUT_S, silence_warnings=True
+        )
 
 
-def figure_png(fig: go.Figure, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX,
-               scale: float = 1.0) -> bytes:
+def figure_png(fig: go.Figure, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX, scale: float = 1.0) -> bytes:
     """The figure as PNG bytes at ``width`` x ``height`` CSS pixels times ``scale``."""
     return figure_image(fig, "png", width, height, scale)
 
@@ -73,8 +74,9 @@ def figure_svg(fig: go.Figure, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_
     return figure_image(fig, "svg", width, height)
 
 
-def figure_image(fig: go.Figure, fmt: str, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX,
-                 scale: float = 1.0) -> bytes:
+def figure_image(
+    fig: go.Figure, fmt: str, width: int = SLIDE_WIDTH_PX, height: int = SLIDE_HEIGHT_PX, scale: float = 1.0
+) -> bytes:
     """The figure as ``fmt`` ("png" or "svg") bytes."""
     import kaleido
 
@@ -85,15 +87,19 @@ def figure_image(fig: go.Figure, fmt: str, width: int = SLIDE_WIDTH_PX, height: 
         server = _server()
         if not server._thread.is_alive():  # noqa: SLF001
             server.close(silence_warnings=True)
-            raise StaticImagesUnavailable(f"The browser at {browser_path()} could not be started to draw "
-                                          "chart images; see the server log.")
+            raise StaticImagesUnavailable(
+                f"The browser at {browser_path()} could not be started to draw chart images; see the server log."
+            )
         try:
-            image = kaleido.calc_fig_sync(sized.to_dict(), opts=dict(format=fmt, width=width, height=height,
-                                                                     scale=scale))
+            image = kaleido.calc_fig_sync(
+                sized.to_dict(), opts=dict(format=fmt, width=width, height=height, scale=scale)
+            )
         except Exception as error:  # kaleido wraps browser and plotly.js errors in many types
             log.exception("static image failed")
-            raise StaticImagesUnavailable(f"The chart “{fig.layout.title.text or 'untitled'}” could not be drawn "
-                                          f"as an image ({type(error).__name__}).") from error
+            raise StaticImagesUnavailable(
+                f"The chart “{fig.layout.title.text or 'untitled'}” could not be drawn "
+                f"as an image ({type(error).__name__})."
+            ) from error
     if isinstance(image, str):
         image = image.encode("utf-8")
     # A PNG starts with its signature; an SVG may open with an XML prolog before <svg.
@@ -106,8 +112,10 @@ def unavailable_svg(message: str) -> bytes:
     """A small SVG that says why the chart image could not be made (a download never fails silently)."""
     from xml.sax.saxutils import escape
 
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="800" height="80"><text x="10" y="45" '
-            f'font-family="Arial" font-size="16">{escape(message)}</text></svg>').encode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="800" height="80"><text x="10" y="45" '
+        f'font-family="Arial" font-size="16">{escape(message)}</text></svg>'
+    ).encode()
 
 
 def stop() -> None:

@@ -77,16 +77,25 @@ def slide_to_dict(slide: Slide) -> dict:
         "view": slide.view,
         "title": slide.title,
         "finding": slide.finding,
-        "filters": {"capabilities": list(filters.capabilities), "regions": list(filters.regions),
-                    "kinds": list(filters.kinds), "statuses": list(filters.statuses),
-                    "search": filters.search},
+        "filters": {
+            "capabilities": list(filters.capabilities),
+            "regions": list(filters.regions),
+            "kinds": list(filters.kinds),
+            "statuses": list(filters.statuses),
+            "search": filters.search,
+        },
         "settings": dict(slide.settings),
     }
 
 
 def story_to_dict(story: Story) -> dict:
-    return {"format": FORMAT, "version": VERSION, "title": story.title, "subtitle": story.subtitle,
-            "slides": [slide_to_dict(s) for s in story.slides]}
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "title": story.title,
+        "subtitle": story.subtitle,
+        "slides": [slide_to_dict(s) for s in story.slides],
+    }
 
 
 def to_json(story: Story) -> str:
@@ -114,8 +123,7 @@ def _choices(value, path: str, allowed, source: str) -> tuple[str, ...]:
     unknown = [v for v in value if v not in allowed]
     if unknown:
         shown = ", ".join(list(allowed)[:15])
-        raise StoryError(path, f"unknown value(s) {', '.join(map(repr, unknown[:5]))}; expected any of {shown}",
-                         source)
+        raise StoryError(path, f"unknown value(s) {', '.join(map(repr, unknown[:5]))}; expected any of {shown}", source)
     return tuple(dict.fromkeys(value))
 
 
@@ -155,8 +163,7 @@ def _settings(raw, view: str, path: str, source: str) -> dict:
     for name, value in raw.items():
         if name not in spec:
             expected = ", ".join(spec) if spec else "none"
-            raise StoryError(f"{path}.{name}", f"is not a setting of the {view!r} view (settings: {expected})",
-                             source)
+            raise StoryError(f"{path}.{name}", f"is not a setting of the {view!r} view (settings: {expected})", source)
         kind, allowed = spec[name]
         if kind == "choice":
             if value not in allowed:
@@ -179,8 +186,7 @@ def slide_from_dict(raw, path: str = "slide", capability_ids=None, source: str =
         raise StoryError(f"{path}.view", f"{view!r} is not a view; views are {', '.join(VIEW_IDS)}", source)
     extra = [k for k in raw if k not in ("view", "title", "finding", "filters", "settings")]
     if extra:
-        raise StoryError(f"{path}.{extra[0]}", "is not a slide field (view, title, finding, filters, settings)",
-                         source)
+        raise StoryError(f"{path}.{extra[0]}", "is not a slide field (view, title, finding, filters, settings)", source)
     return Slide(
         view=view,
         title=_text(raw.get("title"), f"{path}.title", source, required=True),
@@ -217,8 +223,9 @@ def from_json(text: str | bytes, capability_ids=None, source: str = "story") -> 
     except UnicodeDecodeError:
         raise StoryError("", "is not a text (UTF-8) file", source) from None
     except json.JSONDecodeError as error:
-        raise StoryError("", f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})",
-                         source) from None
+        raise StoryError(
+            "", f"is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})", source
+        ) from None
     return story_from_dict(raw, capability_ids, source)
 
 

@@ -86,8 +86,13 @@ def filtered_facilities(filters: landscape.Filters) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Preparing the directory…")
-def _directory_table(_facility_frame: pd.DataFrame, _sites: pd.DataFrame, _centres: pd.DataFrame,
-                     _capability_names: dict[str, str], version: str) -> pd.DataFrame:
+def _directory_table(
+    _facility_frame: pd.DataFrame,
+    _sites: pd.DataFrame,
+    _centres: pd.DataFrame,
+    _capability_names: dict[str, str],
+    version: str,
+) -> pd.DataFrame:
     # A resource, not cache_data: 100k rows would be unpickled on every rerun; callers never mutate it.
     return directory.directory_table(_facility_frame, _sites, _centres, _capability_names)
 
@@ -99,8 +104,7 @@ def directory_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     100k sites the copies held ~30 MiB more for the life of the server."""
     frames = require("sites", "centres")
     frame, long = facility_tables()
-    return (_directory_table(frame, frames["sites"], frames["centres"], capability_names(), datasets().version),
-            long)
+    return (_directory_table(frame, frames["sites"], frames["centres"], capability_names(), datasets().version), long)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -165,8 +169,14 @@ def region_centroids() -> pd.DataFrame | None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _gap_table(_long: pd.DataFrame, _capabilities: pd.DataFrame, _regions: pd.DataFrame,
-               version: str, kinds: tuple[str, ...], proposal: gaps.Proposal | None) -> pd.DataFrame:
+def _gap_table(
+    _long: pd.DataFrame,
+    _capabilities: pd.DataFrame,
+    _regions: pd.DataFrame,
+    version: str,
+    kinds: tuple[str, ...],
+    proposal: gaps.Proposal | None,
+) -> pd.DataFrame:
     long = _long if proposal is None else gaps.add_proposal(_long, proposal)
     return gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
 
@@ -175,8 +185,9 @@ def gap_table(kinds: tuple[str, ...] = (), proposal: gaps.Proposal | None = None
     """lib.analysis.gaps.gap_table on the session's data, reach from the ONS boundaries when available;
     with ``proposal`` (the what-if panel), as if that facility were operational."""
     frames = require("capabilities", "regions")
-    return _gap_table(facility_tables()[1], frames["capabilities"], frames["regions"],
-                      datasets().version, tuple(kinds), proposal)
+    return _gap_table(
+        facility_tables()[1], frames["capabilities"], frames["regions"], datasets().version, tuple(kinds), proposal
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -193,4 +204,3 @@ def slide_data():
     frames = require("capabilities", "centres", "mmip_proposals", "investments", "regions")
     facility_frame, long = facility_tables()
     return slides.slide_data(frames, facility_frame, long, region_outlines())
-

@@ -28,8 +28,9 @@ DEFAULT_PORT = 8501
 DEV_SETTINGS = ("--server.fileWatcherType", "poll", "--server.runOnSave", "true")
 
 
-def command(script: str | Path = ENTRY_SCRIPT, port: int = DEFAULT_PORT, address: str | None = None,
-            dev: bool = False) -> list[str]:
+def command(
+    script: str | Path = ENTRY_SCRIPT, port: int = DEFAULT_PORT, address: str | None = None, dev: bool = False
+) -> list[str]:
     """The command line that starts ``script`` (the dashboard, or a benchmark's floor app)."""
     args = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
     if address:
@@ -40,14 +41,19 @@ def command(script: str | Path = ENTRY_SCRIPT, port: int = DEFAULT_PORT, address
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m lib.ui.launch",
-                                     description="Start the dashboard with the project's settings "
-                                                 "(.streamlit/config.toml).")
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.ui.launch",
+        description="Start the dashboard with the project's settings (.streamlit/config.toml).",
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", DEFAULT_PORT)))
     parser.add_argument("--address", default=None, help="address to listen on (default: Streamlit's, all)")
     parser.add_argument("--script", default=str(ENTRY_SCRIPT), help=argparse.SUPPRESS)  # benchmarks' floor apps
-    parser.add_argument("--dev", action="store_true", default=os.environ.get("MMIP_DEV") == "1",
-                        help="reload the app when a source file is saved (also MMIP_DEV=1)")
+    parser.add_argument(
+        "--dev",
+        action="store_true",
+        default=os.environ.get("MMIP_DEV") == "1",
+        help="reload the app when a source file is saved (also MMIP_DEV=1)",
+    )
     return parser.parse_args(argv)
 
 

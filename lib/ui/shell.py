@@ -31,16 +31,18 @@ def navigation_pages() -> list[st.Page]:
     so that bench/floor_chrome/app.py can show the same navigation from another folder."""
     pages = config.PROJECT_ROOT / "app_pages"
     return [
-        st.Page(pages / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview",
-                default=True),
+        st.Page(
+            pages / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
+        ),
         st.Page(pages / "map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(pages / "gaps.py", title="Capability gaps", icon=":material/grid_view:", url_path="gaps"),
         st.Page(pages / "investment.py", title="Investment", icon=":material/payments:", url_path="investment"),
         st.Page(pages / "centres.py", title="Centres of excellence", icon=":material/hub:", url_path="centres"),
         st.Page(pages / "directory.py", title="Directory", icon=":material/search:", url_path="directory"),
         st.Page(pages / "present.py", title="Present", icon=":material/slideshow:", url_path="present"),
-        st.Page(pages / "import_data.py", title="Bring your own data", icon=":material/upload_file:",
-                url_path="import"),
+        st.Page(
+            pages / "import_data.py", title="Bring your own data", icon=":material/upload_file:", url_path="import"
+        ),
         st.Page(pages / "about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 
@@ -62,8 +64,10 @@ def run_page_safely(page) -> None:
         page.run()
     except Exception:  # Streamlit's own stop/rerun signals are BaseException and pass through
         log.exception("page %s failed", getattr(page, "title", page))
-        st.error(f"{ERROR_PREFIX} because of an unexpected error. The problem has been logged; "
-                 "other pages still work. Try clearing the filters or reloading.")
+        st.error(
+            f"{ERROR_PREFIX} because of an unexpected error. The problem has been logged; "
+            "other pages still work. Try clearing the filters or reloading."
+        )
 
 
 def share_link(page, container=None) -> None:
@@ -83,4 +87,3 @@ def share_link(page, container=None) -> None:
     with where.expander("Copy link to this view", icon=":material/link:", key=key, on_change="rerun") as shown:
         if shown.open:
             st.code(f"{base}/{path}" + (f"?{query}" if query else ""), language=None, wrap_lines=True)
-

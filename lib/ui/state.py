@@ -19,18 +19,22 @@ def _selection_points(chart_key: str) -> list:
 def filter_regions_on_click(chart_key: str):
     """An on_select callback: the regions clicked on a region map become the shared region filter.
     Callbacks run before the sidebar is drawn: the only moment its widget state may be set."""
+
     def apply() -> None:
         regions = map_selection.selected_regions(_selection_points(chart_key))
         if regions:  # a cleared selection keeps the filter: the sidebar or "All regions" clears it
             st.session_state["f_region"] = regions
+
     return apply
 
 
 def remember_selected_points(chart_key: str, state_key: str):
     """An on_select callback: keep the ids of the picked points in ``state_key`` (mirrored in the URL)."""
+
     def apply() -> None:
         ids = map_selection.selected_ids(_selection_points(chart_key))
         st.session_state[state_key] = ",".join(ids[:MAX_SELECTED_IN_URL])
+
     return apply
 
 
@@ -77,12 +81,23 @@ def sidebar_filters() -> landscape.Filters:
         # took the focus away, and the click landed beside it. A callback: it runs before the
         # widgets exist in the next run, the only moment their state may be set.
         clear.button("Clear filters", key="f_clear", width="stretch", on_click=_clear_filters)
-        st.multiselect("Capability area", list(names), format_func=lambda c: names.get(c, c),
-                       key="f_cap", placeholder="All capability areas")
-        st.multiselect("Region (ITL1)", list(ITL1_CODES), format_func=ITL1_NAMES.get,
-                       key="f_region", placeholder="All regions")
-        st.multiselect("Type", [landscape.SITE, landscape.CENTRE], format_func=landscape.KIND_LABELS.get,
-                       key="f_type", placeholder="Sites and centres")
+        st.multiselect(
+            "Capability area",
+            list(names),
+            format_func=lambda c: names.get(c, c),
+            key="f_cap",
+            placeholder="All capability areas",
+        )
+        st.multiselect(
+            "Region (ITL1)", list(ITL1_CODES), format_func=ITL1_NAMES.get, key="f_region", placeholder="All regions"
+        )
+        st.multiselect(
+            "Type",
+            [landscape.SITE, landscape.CENTRE],
+            format_func=landscape.KIND_LABELS.get,
+            key="f_type",
+            placeholder="Sites and centres",
+        )
         st.multiselect("Status", list(landscape.STATUSES), key="f_status", placeholder="Any status")
         st.text_input("Name or town contains", key="f_search", max_chars=100)
         for notice in st.session_state.get("_filter_notices", []):
@@ -113,4 +128,3 @@ def url_choice(key: str, options: list[str], default: str) -> str:
             value = default
         st.session_state[state_key] = value
     return st.session_state[state_key]
-

@@ -17,17 +17,29 @@ SHOW_DATA_ROWS = 1_000
 
 
 def show_dataset_error(error: DatasetError) -> None:
-    st.error(f"**{error.file}** cannot be used: {error.message}. Pages that need it are unavailable; "
-             "the rest of the dashboard still works.")
+    st.error(
+        f"**{error.file}** cannot be used: {error.message}. Pages that need it are unavailable; "
+        "the rest of the dashboard still works."
+    )
     if not error.problems.empty:
         st.dataframe(error.problems.head(200), hide_index=True)
-        st.download_button("Download all problems (CSV)", export.to_csv_bytes(error.problems),
-                           file_name=f"problems-{error.file}.csv", mime="text/csv",
-                           key=f"dl-problems-{error.file}")
+        st.download_button(
+            "Download all problems (CSV)",
+            export.to_csv_bytes(error.problems),
+            file_name=f"problems-{error.file}.csv",
+            mime="text/csv",
+            key=f"dl-problems-{error.file}",
+        )
 
 
-def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
-          on_select: str | None = None, height: int | None = None):
+def chart(
+    fig: go.Figure,
+    key: str,
+    finding: str,
+    data: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+    on_select: str | None = None,
+    height: int | None = None,
+):
     """A chart with export settings, its one-sentence finding, and a "show data" table (``data``
     may be a function, called only when the table is opened)."""
     title = fig.layout.title.text or key
@@ -55,11 +67,24 @@ def chart(fig: go.Figure, key: str, finding: str, data: pd.DataFrame | Callable[
                 st.dataframe(data.head(SHOW_DATA_ROWS), hide_index=True, width="stretch")
                 if len(data) > SHOW_DATA_ROWS:
                     st.caption(f"First {SHOW_DATA_ROWS:,} of {len(data):,} rows; the download has them all.")
-                st.download_button("Download (CSV)", lambda: export.to_csv_bytes(data), on_click="ignore",
-                                   file_name=f"{export.slug(title)}.csv", mime="text/csv", key=f"{key}-csv")
+                st.download_button(
+                    "Download (CSV)",
+                    lambda: export.to_csv_bytes(data),
+                    on_click="ignore",
+                    file_name=f"{export.slug(title)}.csv",
+                    mime="text/csv",
+                    key=f"{key}-csv",
+                )
     # PNG comes from the chart's own toolbar; SVG (vector) is drawn on the server only when asked.
-    st.download_button("Download chart (SVG)", lambda: chart_svg(fig), on_click="ignore", type="tertiary",
-                       file_name=f"{export.slug(title)}.svg", mime="image/svg+xml", key=f"{key}-svg")
+    st.download_button(
+        "Download chart (SVG)",
+        lambda: chart_svg(fig),
+        on_click="ignore",
+        type="tertiary",
+        file_name=f"{export.slug(title)}.svg",
+        mime="image/svg+xml",
+        key=f"{key}-svg",
+    )
     return event
 
 
@@ -72,11 +97,13 @@ def chart_svg(fig: go.Figure) -> bytes:
         return static_images.unavailable_svg(str(error))
 
 
-def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str,
-                     deferred: bool = True) -> None:
+def download_buttons(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str, deferred: bool = True
+) -> None:
     """CSV and Excel (with a Sources sheet) of a table, formula-safe. ``deferred`` builds a file
     only when its button is clicked (Excel of 100k rows takes many seconds: not on every rerun,
     and no copy held in memory per session); ``frame`` may be a function, called only then."""
+
     def table() -> pd.DataFrame:
         return frame() if callable(frame) else frame
 
@@ -88,14 +115,23 @@ def download_buttons(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str
         return export.to_excel_bytes({"data": rows, "sources": export.sources_table(rows)})
 
     left, right = st.columns(2)
-    left.download_button("Download CSV", csv_bytes if deferred else csv_bytes(), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
+    left.download_button(
+        "Download CSV",
+        csv_bytes if deferred else csv_bytes(),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        width="stretch",
+        on_click="ignore",
+    )
     right.download_button(
         "Download Excel",
         excel_bytes if deferred else excel_bytes(),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}-xlsx", width="stretch", on_click="ignore",
+        key=f"{key}-xlsx",
+        width="stretch",
+        on_click="ignore",
     )
 
 
@@ -106,4 +142,3 @@ def profile(facts: directory.Profile) -> None:
     stated = facts.fields.loc[facts.fields["value"] != ""]
     st.markdown("\n".join("- **" + stated["field"] + ":** " + text_tables.escape_markdown(stated["value"])))
     st.markdown("**Sources**\n\n" + directory.sources_markdown(facts.sources))
-

@@ -35,11 +35,21 @@ def page(browser):
     context.set_default_timeout(READY_TIMEOUT_MS)
     tab = context.new_page()
     tab.console_errors = []
-    tab.on("console", lambda msg: tab.console_errors.append(msg.text)
-           if msg.type == "error" and not is_streamlit_path_probe(msg) else None)
+    tab.on(
+        "console",
+        lambda msg: (
+            tab.console_errors.append(msg.text) if msg.type == "error" and not is_streamlit_path_probe(msg) else None
+        ),
+    )
     tab.on("pageerror", lambda exc: tab.console_errors.append(str(exc)))
     tab.external_requests = []
-    tab.on("request", lambda req: tab.external_requests.append(req.url)
-           if not req.url.startswith(("http://127.0.0.1", "data:", "blob:")) else None)
+    tab.on(
+        "request",
+        lambda req: (
+            tab.external_requests.append(req.url)
+            if not req.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+            else None
+        ),
+    )
     yield tab
     context.close()

@@ -19,8 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 READY_TIMEOUT_MS = 60_000
@@ -33,17 +38,31 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(script: str | Path = "dashboard.py", env: dict[str, str] | None = None,
-                     cwd: Path = ROOT, startup_timeout_s: float = 60.0):
+def streamlit_server(
+    script: str | Path = "dashboard.py",
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    startup_timeout_s: float = 60.0,
+):
     """A Streamlit server for ``script``; yields its base URL and its process."""
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     full_env.setdefault("MMIP_OFFLINE", "1")
     # The README's launcher (lib/ui/launch.py), so tests and benchmarks measure what users get.
-    command = [sys.executable, "-m", "lib.ui.launch", "--script", str(script), "--port", str(port),
-               "--address", "127.0.0.1"]
-    process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    command = [
+        sys.executable,
+        "-m",
+        "lib.ui.launch",
+        "--script",
+        str(script),
+        "--port",
+        str(port),
+        "--address",
+        "127.0.0.1",
+    ]
+    process = subprocess.Popen(
+        command, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + startup_timeout_s

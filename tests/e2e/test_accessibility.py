@@ -35,7 +35,6 @@ def test_page_has_no_serious_accessibility_violations(page, app_url, path):
 
     page.goto(f"{app_url}/{path}")
     wait_until_drawn(page)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "resultTypes": ["violations"]})
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
     assert _blocking(results.response["violations"]) == []
     assert page.external_requests == []

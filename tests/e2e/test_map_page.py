@@ -16,16 +16,23 @@ TO_SCREEN = """
   };"""
 
 # The labelled dot of one region on the region map (the trace whose customdata are ITL1 codes).
-REGION_DOT_JS = """(code) => {""" + TO_SCREEN + """
+REGION_DOT_JS = (
+    """(code) => {"""
+    + TO_SCREEN
+    + """
   const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
   const t = gd._fullData.find(t => t.mode === 'markers+text');
   const i = Array.from(t.customdata).findIndex(row => row[0] === code);
   return toScreen(gd, t.x[i], t.y[i]);
 }"""
+)
 
 # The on-screen dot of the facility map farthest from every other dot (so a click hits only it),
 # away from the legend and the edges of the map.
-LONELY_DOT_JS = """() => {""" + TO_SCREEN + """
+LONELY_DOT_JS = (
+    """() => {"""
+    + TO_SCREEN
+    + """
   const gd = document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')[0];
   const area = gd.querySelector('.nsewdrag').getBoundingClientRect();
   const legend = gd.querySelector('.legend').getBoundingClientRect();
@@ -46,6 +53,7 @@ LONELY_DOT_JS = """() => {""" + TO_SCREEN + """
   }
   return best;
 }"""
+)
 
 
 def count_text(page) -> str:
@@ -73,7 +81,10 @@ def test_map_page_draws_offline_and_a_region_click_filters(page, app_url):
     page.wait_for_function(
         "(before) => { const m = Array.from(document.querySelectorAll('[data-testid=stMarkdown]'))"
         ".find(e => e.innerText.includes('facilities match the filters'));"
-        " return m && parseInt(m.innerText.replace(/,/g, '')) < before; }", arg=before, timeout=READY_TIMEOUT_MS)
+        " return m && parseInt(m.innerText.replace(/,/g, '')) < before; }",
+        arg=before,
+        timeout=READY_TIMEOUT_MS,
+    )
     assert 0 < facility_count(page) < before
     assert page.locator('[data-testid="stSidebar"]').get_by_text("Scotland").count() >= 1
     assert page.get_by_role("button", name="Show all regions").is_visible()
@@ -90,8 +101,11 @@ def test_clicking_a_dot_opens_its_details(page, app_url):
     page.mouse.click(dot["x"], dot["y"])
     page.wait_for_function(f"() => window.location.search.includes('site={dot['id']}')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
-    details = page.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]') \
-        .filter(has_text="Approximate employees").last
+    details = (
+        page.locator('[data-testid="stVerticalBlockBorderWrapper"], [data-testid="stVerticalBlock"]')
+        .filter(has_text="Approximate employees")
+        .last
+    )
     details.wait_for(timeout=READY_TIMEOUT_MS)
     assert "Company / operator" in details.inner_text()
     assert page.console_errors == []

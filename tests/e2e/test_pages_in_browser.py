@@ -57,8 +57,11 @@ def test_shared_link_reopens_the_filtered_view_on_a_fresh_server(browser):
 def test_changing_a_filter_changes_numbers_and_url_and_clear_filters_restores_them(page, app_url):
     page.goto(f"{app_url}/")
     wait_until_drawn(page)
-    value = page.locator('[data-testid="stMetric"]').filter(has_text="Manufacturing sites") \
+    value = (
+        page.locator('[data-testid="stMetric"]')
+        .filter(has_text="Manufacturing sites")
         .locator('[data-testid="stMetricValue"]')
+    )
     before = int(value.inner_text().replace(",", ""))
     region = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1)
     region.click()
@@ -67,9 +70,11 @@ def test_changing_a_filter_changes_numbers_and_url_and_clear_filters_restores_th
     page.keyboard.press("Escape")
     page.wait_for_function("() => window.location.search.includes('region=TLE')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
-    sites_shown = ("() => { const m = Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
-                   ".find(e => e.innerText.includes('Manufacturing sites')); "
-                   "return m ? parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g,'')) : null; }")
+    sites_shown = (
+        "() => { const m = Array.from(document.querySelectorAll('[data-testid=stMetric]'))"
+        ".find(e => e.innerText.includes('Manufacturing sites')); "
+        "return m ? parseInt(m.querySelector('[data-testid=stMetricValue]').innerText.replace(/,/g,'')) : null; }"
+    )
     page.wait_for_function(f"() => ({sites_shown})() < {before}", timeout=READY_TIMEOUT_MS)
 
     # Straight away, the Region box still focused, as a user does.

@@ -18,8 +18,9 @@ def _title(page) -> str:
 
 
 def _wait_for_slide(page, number: int) -> None:
-    page.wait_for_function(f"() => new URLSearchParams(window.location.search).get('slide') === '{number}'",
-                           timeout=READY_TIMEOUT_MS)
+    page.wait_for_function(
+        f"() => new URLSearchParams(window.location.search).get('slide') === '{number}'", timeout=READY_TIMEOUT_MS
+    )
     wait_until_drawn(page)
 
 
@@ -36,8 +37,10 @@ def test_presentation_steps_through_the_default_story(page, app_url, default_sto
     wait_until_drawn(page)
     assert _title(page) == default_story.slides[0].title
     assert not page.locator('[data-testid="stSidebar"]').is_visible()
-    body_px = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector("
-                            "'[data-testid=stMain] [data-testid=stMarkdownContainer] p')).fontSize)")
+    body_px = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector("
+        "'[data-testid=stMain] [data-testid=stMarkdownContainer] p')).fontSize)"
+    )
     assert body_px >= 22
 
     page.keyboard.press("ArrowRight")
@@ -99,15 +102,18 @@ def test_downloads_open(page, app_url):
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.hover()
     with page.expect_download() as png:
-        chart.locator('.modebar-btn[data-title="Download plot as a png"], .modebar-btn[data-title^="Download plot"]').first.click()
+        chart.locator(
+            '.modebar-btn[data-title="Download plot as a png"], .modebar-btn[data-title^="Download plot"]'
+        ).first.click()
     assert png.value.suggested_filename.endswith(".png")
     with open(png.value.path(), "rb") as handle:
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
 
     page.get_by_text("Story, link and briefing pack").click()
     # Building the pack (charts drawn as images) takes seconds: a long first wait before a second click.
-    deck = download_by_clicking(page, page.get_by_role("button", name="Download briefing pack (PPTX)"),
-                                first_wait_ms=60_000, timeout_ms=120_000)
+    deck = download_by_clicking(
+        page, page.get_by_role("button", name="Download briefing pack (PPTX)"), first_wait_ms=60_000, timeout_ms=120_000
+    )
     slides = Presentation(io.BytesIO(Path(deck.path()).read_bytes())).slides
     assert len(slides) >= 7  # title, five story slides, sources
     assert page.external_requests == []
