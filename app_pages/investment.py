@@ -4,7 +4,7 @@ capability, and how the traced awards compare with headline programme totals."""
 import streamlit as st
 
 from lib import config
-from lib.analysis import gaps, investment, region_metrics
+from lib.analysis import gaps, investment, key_figures, region_metrics
 from lib.figures import investment_figures as figures
 from lib.figures import theme
 from lib.ui import caching, state, widgets
@@ -19,7 +19,7 @@ names = caching.capability_names()
 bounds = investment.year_bounds(investments)
 undated_total = int(investment.select_awards(investments)["year"].isna().sum())
 years = investment.YearRange()
-controls = st.columns([3, 2])
+controls = st.columns([3, 2, 3])
 if bounds and bounds[0] < bounds[1]:
     if "inv_years" not in st.session_state:
         selected, notices = investment.year_range_from_query(st.query_params.to_dict(), bounds)
@@ -38,16 +38,40 @@ include_undated = controls[1].checkbox(
 )
 years = investment.YearRange(years.start, years.end, include_undated)
 
-awards = investment.select_awards(investments, filters.regions, filters.capabilities, years)
+# Which money is counted (?money=…): grants by default; loans and other instruments only when asked.
+money = state.url_choice("money", list(key_figures.INSTRUMENT_CHOICES), key_figures.DEFAULT_INSTRUMENT_CHOICE)
+money = controls[2].selectbox(
+    "Money counted",
+    list(key_figures.INSTRUMENT_CHOICES),
+    key="url_money",
+    format_func=key_figures.INSTRUMENT_CHOICES.get,
+)
+state.sync_query_params({"money": money} if money != key_figures.DEFAULT_INSTRUMENT_CHOICE else {}, owned={"money"})
+instruments = key_figures.instruments_for(money)
+awards = investment.select_awards(investments, filters.regions, filters.capabilities, years, instruments)
 summary = investment.summary(awards)
+not_counted = (
+    investment.summary(
+        investment.select_awards(investments, filters.regions, filters.capabilities, years, instruments=())
+    )["public_gbp"]
+    - summary["public_gbp"]
+)
 
 cols = st.columns(4)
-cols[0].metric("Traced public money", summary["public_label"])
+cols[0].metric(f"Traced {key_figures.instrument_words(instruments)}", summary["public_label"])
 cols[1].metric("Awards with a stated amount", f"{summary['awards_with_amount']:,}")
 cols[2].metric("Awards with no stated amount", f"{summary['awards_not_stated']:,}")
 cols[3].metric("UK-wide or multi-region", theme.format_gbp(summary["uk_wide_gbp"]))
 st.caption(
-    "Traced money adds up award-level public money with a stated amount. Awards that state no amount are "
+    f"Traced money adds up award-level {key_figures.instrument_words(instruments)} with a stated amount, each "
+    "pound once (an award that is part of another is counted in that one). "
+    + (
+        f"{theme.format_gbp(not_counted)} of other instruments (loans, equity, contracts, or not stated) is not "
+        "in this total: choose *Money counted* to include it. "
+        if not_counted > 0
+        else ""
+    )
+    + "Awards that state no amount are "
     "counted, never taken as £0. Headline programme totals overlap the awards and are never added to them: "
     "see *Headline vs traced*. The region and capability filters apply here; site type and status do not. "
     + (

@@ -21,7 +21,7 @@ cols = st.columns(4)
 cols[0].metric("Manufacturing sites", f"{headline['sites']:,}")
 cols[1].metric("Innovation centres", f"{headline['centres']:,}")
 cols[2].metric("Regions with a facility", f"{headline['regions_covered']} of 12")
-cols[3].metric("Traced public investment", headline["traced_investment_label"])
+cols[3].metric("Traced public grants", headline["traced_investment_label"])
 st.caption(headline["as_of_note"] + " Source: project dataset of public, cited pages (see About the data).")
 
 map_column, lists_column = st.columns([3, 2], gap="large")

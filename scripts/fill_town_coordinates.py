@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         place, reason = match_town(row["town"], row["itl1_code"], places)
         if place is None:
-            unmatched.append((row["site_id"], row["town"], row["itl1_code"], reason))
+            unmatched.append((row.get("site_id") or row.get("centre_id"), row["town"], row["itl1_code"], reason))
             continue
         row["latitude"] = f"{round(float(place['lat']), 4):.4f}"
         row["longitude"] = f"{round(float(place['lon']), 4):.4f}"

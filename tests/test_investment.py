@@ -7,6 +7,7 @@ import pytest
 
 from lib.analysis import investment
 from lib.data.schemas import UK_WIDE
+from tests.data_rules import counted_grants
 
 NAMES = {"a": "Alpha", "b": "Beta", "c": "Gamma"}
 
@@ -25,6 +26,8 @@ def _row(investment_id, record_type, programme, itl1_code, public_gbp, year, cap
         "private_gbp": None,
         "year": year,
         "capabilities": capabilities,
+        "instrument": "grant",
+        "part_of": None,
         "source_url": f"https://example.org/{investment_id}",
         "as_of": "2024-01-01",
         "note": None,
@@ -238,7 +241,9 @@ def test_embedded_data_headline_and_traced_are_kept_apart(embedded):
     assert investment.summary(awards)["public_gbp"] == awards["public_gbp"].sum()
     table = investment.headline_vs_traced(investments)
     assert set(table["investment_id"]) == set(headlines["investment_id"])
-    assert (table["difference_gbp"] == table["headline_gbp"] - table["traced_gbp"]).all()
+    pd.testing.assert_series_equal(
+        table["difference_gbp"], table["headline_gbp"] - table["traced_gbp"], check_names=False
+    )
 
 
 # ---------------------------------------------------------------- the page (AppTest)
@@ -269,9 +274,9 @@ def test_page_shows_traced_total_and_every_chart(embedded):
 
     at = _page()
     assert_healthy(at)
-    awards = embedded["investments"].loc[embedded["investments"]["record_type"] == "award"]
+    awards = counted_grants(embedded["investments"])
     metrics = _metrics(at)
-    assert metrics["Traced public money"] == theme.format_gbp(awards["public_gbp"].sum())
+    assert metrics["Traced public grants"] == theme.format_gbp(awards["public_gbp"].sum())
     assert metrics["Awards with no stated amount"] == str(awards["public_gbp"].isna().sum())
     # The page opens on one chart; every other view runs only when its tab is opened.
     assert len(at.get("plotly_chart")) == 1
@@ -300,15 +305,16 @@ def test_page_follows_region_filter_and_year_range(embedded):
     at = _page(state={"f_region": ["TLM"]})
     assert_healthy(at)
     awards = embedded["investments"]
-    scotland = awards.loc[(awards["record_type"] == "award") & (awards["itl1_code"] == "TLM")]
-    assert _metrics(at)["Traced public money"] == theme.format_gbp(scotland["public_gbp"].sum())
+    counted = counted_grants(awards)
+    scotland = counted.loc[counted["itl1_code"] == "TLM"]
+    assert _metrics(at)["Traced public grants"] == theme.format_gbp(scotland["public_gbp"].sum())
     assert _metrics(at)["UK-wide or multi-region"] == "£0"
 
     at.slider(key="inv_years").set_value((2020, 2022)).run()
     at.checkbox(key="inv_undated").uncheck().run()
     assert_healthy(at)
     in_range = scotland.loc[scotland["year"].between(2020, 2022).fillna(False).astype(bool)]
-    assert _metrics(at)["Traced public money"] == theme.format_gbp(in_range["public_gbp"].sum())
+    assert _metrics(at)["Traced public grants"] == theme.format_gbp(in_range["public_gbp"].sum())
     assert at.query_params["yfrom"] == "2020" and at.query_params["yto"] == "2022"
 
 
@@ -325,7 +331,7 @@ def test_page_with_no_matching_award_says_so():
 
     at = _page(state={"f_region": ["TLE"], "f_cap": ["radiopharmaceuticals"], "inv_view": "Capabilities and flow"})
     assert_healthy(at)
-    assert _metrics(at)["Traced public money"] == "£0"
+    assert _metrics(at)["Traced public grants"] == "£0"
     assert any("no flow to draw" in i.value for i in at.info)
 
 
@@ -336,3 +342,36 @@ def test_page_names_a_bad_year_in_the_link_instead_of_failing(embedded):
     assert_healthy(at)
     assert any("yfrom" in w.value and "not a year" in w.value for w in at.warning)
     assert at.slider(key="inv_years").value == investment.year_bounds(embedded["investments"])
+
+
+def test_loans_are_counted_only_when_asked_and_never_mixed_silently(investments):
+    with_loan = pd.concat(
+        [
+            investments,
+            pd.DataFrame([_row("I0900", "award", "Loan scheme", "TLM", 5e6, 2020, [])]).assign(instrument="loan"),
+        ],
+        ignore_index=True,
+    )
+    grants = investment.summary(investment.select_awards(with_loan))["public_gbp"]
+    both = investment.summary(investment.select_awards(with_loan, instruments=("grant", "loan")))["public_gbp"]
+    assert both - grants == 5e6
+
+
+def test_an_award_inside_another_award_is_summed_once(investments):
+    parent = investments.loc[investments["record_type"] == "award"].iloc[0]
+    child = _row("I0901", "award", parent["programme"], parent["itl1_code"], 1e6, 2020, [])
+    child["part_of"] = parent["investment_id"]
+    doubled = pd.concat([investments, pd.DataFrame([child])], ignore_index=True)
+    before = investment.summary(investment.select_awards(investments))["public_gbp"]
+    assert investment.summary(investment.select_awards(doubled))["public_gbp"] == before
+
+
+def test_no_two_records_in_any_embedded_sum_overlap(embedded):
+    """Every total sums the same set: counted awards, none inside another, none repeated."""
+    from lib.analysis import key_figures
+
+    for instruments in ((), ("grant",), ("grant", "loan")):
+        summed = key_figures.awards(embedded["investments"], instruments)
+        assert not summed["part_of"].isin(summed["investment_id"]).any()
+        same = summed.dropna(subset=["public_gbp"]).duplicated(["recipient", "programme", "public_gbp", "year"])
+        assert not same.any(), summed.loc[same, "investment_id"].tolist()

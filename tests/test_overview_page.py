@@ -17,10 +17,10 @@ def test_overview_shows_the_four_headline_figures(embedded):
         "Manufacturing sites",
         "Innovation centres",
         "Regions with a facility",
-        "Traced public investment",
+        "Traced public grants",
     ]
     assert metrics["Manufacturing sites"] == f"{len(embedded['sites']):,}"
-    assert metrics["Traced public investment"].startswith("£")
+    assert metrics["Traced public grants"].startswith("£")
 
 
 def test_overview_map_is_offline(embedded):

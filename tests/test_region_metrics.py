@@ -7,6 +7,7 @@ import pytest
 
 from lib.analysis import key_figures, landscape, region_metrics
 from lib.data.schemas import ITL1_CODES
+from tests.data_rules import counted_grants
 
 
 def test_every_region_once_in_code_order(metrics):
@@ -23,7 +24,8 @@ def test_investment_equals_the_analysis_module(metrics, embedded):
 
 def test_programme_totals_and_uk_wide_awards_are_not_in_any_region(metrics, embedded):
     inv = embedded["investments"]
-    regional_awards = inv.loc[(inv["record_type"] == "award") & (inv["itl1_code"] != "UK"), "public_gbp"]
+    counted = counted_grants(inv)
+    regional_awards = counted.loc[counted["itl1_code"] != "UK", "public_gbp"]
     assert metrics["public_gbp"].sum() == pytest.approx(regional_awards.sum())
     assert metrics["public_gbp"].sum() < inv["public_gbp"].sum()
 
@@ -52,6 +54,8 @@ def test_hand_computed_example():
             "record_type": ["award", "award", "programme_total", "award", "award"],
             "itl1_code": ["TLM", "TLM", "TLM", "UK", "TLC"],
             "public_gbp": [1_000_000.0, None, 50_000_000.0, 9_000_000.0, 3_000_000.0],
+            "instrument": "grant",
+            "part_of": None,
         }
     )
     out = region_metrics.region_metrics(facilities, investments, regions).set_index("itl1_code")

@@ -9,6 +9,7 @@ from lib.analysis import landscape
 from lib.figures import map_figures, theme
 from lib.geo import projection
 from lib.present import slides, story
+from tests.data_rules import counted_grants
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +38,8 @@ def test_a_finding_written_in_the_story_wins(data):
 def test_investment_by_region_sums_only_regional_awards(embedded, data):
     rendered = slides.render(data, story.Slide(story.INVESTMENT_BY_REGION, "Money"))
     inv = embedded["investments"]
-    awards = inv.loc[(inv["record_type"] == "award") & (inv["itl1_code"] != "UK")]
+    counted = counted_grants(inv)
+    awards = counted.loc[counted["itl1_code"] != "UK"]
     assert rendered.table["public_gbp"].sum() == pytest.approx(awards["public_gbp"].sum())
     bar = rendered.figure.data[0]
     assert max(bar.x) == pytest.approx(awards.groupby("itl1_code")["public_gbp"].sum().max() / 1e6)

@@ -91,7 +91,11 @@ def year_bounds(investments: pd.DataFrame) -> tuple[int, int] | None:
 
 
 def select_awards(
-    investments: pd.DataFrame, regions=(), capabilities=(), years: YearRange = YearRange()
+    investments: pd.DataFrame,
+    regions=(),
+    capabilities=(),
+    years: YearRange = YearRange(),
+    instruments: tuple[str, ...] = key_figures.GRANTS_ONLY,
 ) -> pd.DataFrame:
     """Award records matching the shared filters.
 
@@ -99,7 +103,7 @@ def select_awards(
     leaves them out). Capabilities: awards supporting any of them. Years: inclusive range, with
     undated awards kept only if ``years.include_undated``.
     """
-    rows = key_figures.awards(investments)
+    rows = key_figures.awards(investments, instruments)
     mask = pd.Series(True, index=rows.index)
     if regions:
         mask &= rows["itl1_code"].isin(list(regions))
@@ -351,7 +355,8 @@ def headline_vs_traced(investments: pd.DataFrame) -> pd.DataFrame:
     source_url, as_of.
     """
     headlines = investments.loc[investments["record_type"] == "programme_total"]
-    awards = key_figures.awards(investments)
+    # Every instrument: a headline budget is compared with all the money traced under it.
+    awards = key_figures.awards(investments, instruments=())
     columns = [
         "investment_id",
         "programme",

@@ -11,23 +11,65 @@ from lib.analysis import landscape
 from lib.data.schemas import ITL1_CODES, ITL1_NAMES, UK_WIDE
 from lib.figures import theme
 
+# Traced totals count public grants by default and say so; loans and the rest only when asked.
+GRANTS_ONLY = ("grant",)
+INSTRUMENT_CHOICES = {
+    "grant": "Grants only",
+    "grant,loan": "Grants and loans",
+    "all": "All public money (grants, loans, equity, contracts, mixed, not stated)",
+}
+DEFAULT_INSTRUMENT_CHOICE = "grant"
 
-def awards(investments: pd.DataFrame) -> pd.DataFrame:
-    """Award-level records only: programme totals overlap them and are never summed with them."""
-    return investments.loc[investments["record_type"] == "award"]
+
+def instruments_for(choice: str) -> tuple[str, ...]:
+    """The instruments a choice of INSTRUMENT_CHOICES counts; ``()`` means every instrument."""
+    return () if choice == "all" else tuple(choice.split(","))
 
 
-def regional_awards(investments: pd.DataFrame) -> pd.DataFrame:
+def instrument_words(instruments: tuple[str, ...]) -> str:
+    """The money a total counts, in the words every page and slide uses."""
+    if not instruments:
+        return "public money of every kind (grants, loans, equity, contracts)"
+    if instruments == GRANTS_ONLY:
+        return "public grants"
+    return "public " + " and ".join(f"{i}s" for i in instruments)
+
+
+def instrument_of(investments: pd.DataFrame) -> pd.Series:
+    """Each record's instrument; an empty one (a user's import) is "not stated"."""
+    if "instrument" not in investments.columns:
+        return pd.Series("not stated", index=investments.index)
+    return investments["instrument"].fillna("not stated")
+
+
+def awards(investments: pd.DataFrame, instruments: tuple[str, ...] = GRANTS_ONLY) -> pd.DataFrame:
+    """Award-level records to sum, each pound once, of the given instruments (``()``: all).
+
+    Programme totals overlap the awards and are never summed with them. An award that is part of
+    another award (``part_of``) is already counted in it, so it is left out here."""
+    rows = investments.loc[investments["record_type"] == "award"]
+    if "part_of" in rows.columns:
+        inside_an_award = rows["part_of"].isin(rows["investment_id"])
+        rows = rows.loc[~inside_an_award]
+    if instruments:
+        rows = rows.loc[instrument_of(rows).isin(instruments)]
+    return rows
+
+
+def regional_awards(investments: pd.DataFrame, instruments: tuple[str, ...] = GRANTS_ONLY) -> pd.DataFrame:
     """Awards placed in one ITL1 region (UK-wide and multi-region awards belong to no region)."""
-    rows = awards(investments)
+    rows = awards(investments, instruments)
     return rows.loc[rows["itl1_code"] != UK_WIDE]
 
 
 def headline_figures(
-    facilities: pd.DataFrame, investments: pd.DataFrame, filters: landscape.Filters | None = None
+    facilities: pd.DataFrame,
+    investments: pd.DataFrame,
+    filters: landscape.Filters | None = None,
+    instruments: tuple[str, ...] = GRANTS_ONLY,
 ) -> dict:
     filters = filters or landscape.Filters()
-    traced = awards(investments)
+    traced = awards(investments, instruments)
     if filters.regions:
         traced = traced.loc[traced["itl1_code"].isin(filters.regions)]
     total = float(traced["public_gbp"].sum(min_count=1) or 0.0)
@@ -41,8 +83,8 @@ def headline_figures(
         "traced_investment_label": theme.format_gbp(total),
         "traced_awards": int(traced["public_gbp"].notna().sum()),
         "as_of_note": (
-            f"Sources dated up to {latest}. Traced investment adds up award-level public money with "
-            f"a stated amount ({int(traced['public_gbp'].notna().sum())} awards); headline programme "
+            f"Sources dated up to {latest}. Traced investment adds up award-level {instrument_words(instruments)} "
+            f"with a stated amount ({int(traced['public_gbp'].notna().sum())} awards), each pound once; headline programme "
             "budgets are shown separately on the Investment page, never added to it."
             if latest
             else "No dated sources match the filters."

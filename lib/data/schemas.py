@@ -29,9 +29,32 @@ ITL1_NAMES = {
 ITL1_CODES = tuple(ITL1_NAMES)
 UK_WIDE = "UK"
 
-SITE_STATUSES = ("operational", "closing", "closed", "proposed", "under construction")
-CENTRE_STATUSES = ("operational", "proposed", "under construction", "closed", "sold")
+# "unconfirmed": a source shows the facility existed, but none seen says whether it still operates.
+SITE_STATUSES = (
+    "operational",
+    "closing",
+    "closed",
+    "proposed",
+    "under construction",
+    "cancelled",
+    "moved",
+    "unconfirmed",
+)
+CENTRE_STATUSES = ("operational", "proposed", "under construction", "closed", "sold", "cancelled", "unconfirmed")
 SITE_KINDS = ("commercial", "CDMO", "NHS", "academic")
+# What a site makes for (issue: no count mixes scopes without saying so). The landscape counts
+# human medicines plus the MMIP-named areas diagnostics and packaging by default.
+SCOPES = ("human_medicines", "ivd", "packaging_components", "veterinary", "devices")
+DEFAULT_SCOPES = ("human_medicines", "ivd", "packaging_components")
+SCOPE_LABELS = {
+    "human_medicines": "Human medicines",
+    "ivd": "In-vitro diagnostics",
+    "packaging_components": "Packaging components",
+    "veterinary": "Veterinary medicines",
+    "devices": "Medical devices",
+}
+# How public money was given: grants and loans are never added together silently.
+INSTRUMENTS = ("grant", "loan", "equity", "contract", "mixed", "not stated")
 CENTRE_TYPES = ("catapult", "CPI", "university", "NHS", "government", "other")
 LOCATION_PRECISIONS = ("site", "postcode", "town")
 RECORD_TYPES = ("award", "programme_total")
@@ -44,13 +67,14 @@ UK_LON = (-8.7, 1.8)
 YEAR_RANGE = (1990, 2035)
 
 LIST_COLUMNS = {
-    "sites": ("capabilities",),
-    "centres": ("capabilities", "funders"),
-    "investments": ("capabilities",),
+    "sites": ("capabilities", "sources"),
+    "centres": ("capabilities", "funders", "sources"),
+    "investments": ("capabilities", "sources"),
     "mmip_proposals": ("capabilities",),
 }
 
-_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# A date at the precision its source gives: a year, a month or a day (never "1 January" for a year).
+DATE_AT_PRECISION = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 
 
 def _text(required: bool = True, **kwargs) -> pa.Column:
@@ -132,7 +156,23 @@ def _list_column(allowed: set[str] | None = None, min_items: int = 0) -> pa.Colu
 def _provenance() -> dict[str, pa.Column]:
     return {
         "source_url": _text(),
-        "as_of": _text(checks=[pa.Check.str_matches(_ISO_DATE)]),
+        "as_of": _date_at_precision(),
+        "note": _text(required=False),
+    }
+
+
+def _date_at_precision(required: bool = True) -> pa.Column:
+    return _text(required, checks=[pa.Check.str_matches(DATE_AT_PRECISION)])
+
+
+def _verified_provenance() -> dict[str, pa.Column]:
+    """Provenance of the curated landscape: every source used, and when the row was last checked.
+    ``as_of`` may be empty only where the source is undated and the row is verified (the audit checks)."""
+    return {
+        "source_url": _text(),
+        "sources": _list_column(),
+        "as_of": _date_at_precision(required=False),
+        "verified_on": _date_at_precision(required=False),
         "note": _text(required=False),
     }
 
@@ -197,9 +237,15 @@ def sites_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
             "capabilities": _list_column(capability_ids),
             "modality": _text(required=False),
             "site_kind": _choice(SITE_KINDS),
+            "scope": _choice(SCOPES, required=False),
+            "mhra_licence": _text(required=False),
             "approx_employees": pa.Column("Int64", pa.Check.ge(0), nullable=True),
             "status": _choice(SITE_STATUSES),
-            **_provenance(),
+            "status_date": _date_at_precision(required=False),
+            "opened_year": pa.Column("Int64", pa.Check.in_range(1800, YEAR_RANGE[1]), nullable=True),
+            "closed_year": pa.Column("Int64", pa.Check.in_range(1800, YEAR_RANGE[1]), nullable=True),
+            "linked_centre_id": _text(required=False),
+            **_verified_provenance(),
         },
         strict=True,
         ordered=True,
@@ -221,14 +267,17 @@ def centres_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema
             # May be empty: a centre can matter to the landscape (e.g. drug discovery) without
             # holding a manufacturing capability of the taxonomy; its note says so.
             "capabilities": _list_column(capability_ids),
-            "opened_year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE), nullable=True),
+            "opened_year": pa.Column("Int64", pa.Check.in_range(1800, YEAR_RANGE[1]), nullable=True),
+            "closed_year": pa.Column("Int64", pa.Check.in_range(1800, YEAR_RANGE[1]), nullable=True),
             "status": _choice(CENTRE_STATUSES),
+            "status_date": _date_at_precision(required=False),
             "public_funding_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
             "private_funding_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
             "funders": _list_column(),
             "mmip_proposal": _choice(MMIP_PROPOSALS, required=False),
             "mmip_match": _choice(("full", "partial"), required=False),
-            **_provenance(),
+            "linked_site_id": _text(required=False),
+            **_verified_provenance(),
         },
         strict=True,
         ordered=True,
@@ -249,9 +298,13 @@ def investments_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSc
             "itl1_code": _choice((*ITL1_CODES, UK_WIDE)),
             "public_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
             "private_gbp": pa.Column(float, pa.Check.ge(0), nullable=True),
+            # Empty in a user's import means "not stated"; the embedded data states every one.
+            "instrument": _choice(INSTRUMENTS, required=False),
+            # The investment_id of a record this money is already counted in (summed once, there).
+            "part_of": _text(required=False),
             "year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE), nullable=True),
             "capabilities": _list_column(capability_ids),
-            **_provenance(),
+            **_verified_provenance(),
         },
         strict=True,
         ordered=True,

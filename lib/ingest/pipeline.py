@@ -808,6 +808,9 @@ def normalise(
             if column not in out.columns:
                 out[column] = ""
             empty = out[column] == ""
+            if column == "as_of" and "verified_on" in out.columns:
+                # An undated source on a verified row stays undated: the import date would be invented.
+                empty &= out["verified_on"] == ""
             if empty.any():
                 out[column] = out[column].mask(empty, value)
                 defaults_used.append((column, empty))

@@ -96,7 +96,7 @@ def overview_numbers(data: SlideData, slide: story.Slide) -> Rendered:
         ("Manufacturing sites", f"{headline['sites']:,}"),
         ("Innovation centres", f"{headline['centres']:,}"),
         ("Regions with a facility", f"{headline['regions_covered']} of 12"),
-        ("Traced public investment", headline["traced_investment_label"]),
+        ("Traced public grants", headline["traced_investment_label"]),
     ]
     finding = (
         f"{headline['sites']:,} manufacturing sites and {headline['centres']:,} innovation centres "
