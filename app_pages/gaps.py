@@ -15,7 +15,7 @@ st.title("Capability gaps")
 frames = caching.require("capabilities", "regions", "sites", "centres")
 filters = state.current_filters()
 facilities = caching.facility_tables()[0]
-table = caching.gap_table(filters.kinds)
+table = caching.gap_table(filters)
 params = gaps.GapParams()
 basis = gaps.reach_basis(caching.lad_centroids(), caching.region_centroids())
 source = gap_figures.source_line(basis)
@@ -153,7 +153,7 @@ def what_if() -> None:
     if proposal is not None:
         if proposal.latitude is None:
             st.caption("This proposal has no stated place: it counts in its region but does not change distances.")
-        after = caching.gap_table(filters.kinds, proposal)
+        after = caching.gap_table(filters, proposal)
         delta = gaps.what_if_delta(by_capability, gaps.restrict(after, filters.capabilities, mmip_only=mmip_only))
         narrowed = gaps.narrowed_gaps(delta)
         label = proposal.label if mode == "My own proposal" else "This facility"

@@ -154,7 +154,7 @@ with views["Capabilities and flow"]:
 with views["Against capability gaps"]:
     if views["Against capability gaps"].open:
         scores = gaps.region_gap_scores(
-            gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities, filters.regions)
+            gaps.restrict(caching.gap_table(filters), filters.capabilities, filters.regions)
         )
         joined = investment.against_gaps(totals, scores)
         widgets.chart(figures.gaps_scatter(joined), key="inv-gaps", finding=figures.gaps_finding(joined), data=joined)

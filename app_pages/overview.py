@@ -33,7 +33,7 @@ with map_column:
 with lists_column:
     st.subheader("Largest capability gap in each of the worst-served regions", anchor=False)
     top_gaps = gaps.top_gaps(
-        gaps.restrict(caching.gap_table(filters.kinds), filters.capabilities, filters.regions),
+        gaps.restrict(caching.gap_table(filters), filters.capabilities, filters.regions),
         TOP_N,
         one_per_region=True,
     )

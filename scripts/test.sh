@@ -20,4 +20,6 @@ export MMIP_CACHE_DIR="${MMIP_CACHE_DIR:-$(mktemp -d)}"
 # Lint and format first: a failure here names the file and line, and costs seconds, not minutes.
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# The embedded data: no duplicates, every row sourced and dated, no pound summed twice.
+.venv/bin/python -m lib.data.audit
 exec .venv/bin/python -m pytest "$@"

@@ -49,6 +49,14 @@ def facility_frame(embedded):
 
 
 @pytest.fixture(scope="session")
+def default_facilities(facility_frame):
+    """The facilities the pages show by default: sites in the default scopes, and centres."""
+    from lib.analysis import landscape
+
+    return facility_frame.loc[landscape.in_scope(facility_frame, landscape.Filters().scopes)]
+
+
+@pytest.fixture(scope="session")
 def metrics(facility_frame, embedded):
     """Per-region metrics of the embedded data (the map's choropleth values)."""
     from lib.analysis import region_metrics

@@ -415,6 +415,7 @@ def embedded_gaps(embedded):
     if itl1 is None or lad is None:
         pytest.skip("ONS boundaries not available")
     long = landscape.facility_capabilities(landscape.facilities(embedded["sites"], embedded["centres"]))
+    long = landscape.restrict_long(long, landscape.Filters().scopes)  # the default scope, as the page
     return gaps.gap_table(
         long,
         embedded["capabilities"],

@@ -278,12 +278,12 @@ def count_line(at) -> str:
     return next(m.value for m in at.markdown if "facilities match the filters" in m.value)
 
 
-def test_map_page_shows_one_map_at_a_time_and_the_count(facility_frame):
+def test_map_page_shows_one_map_at_a_time_and_the_count(default_facilities):
     from tests.apptest_helpers import assert_healthy, open_page
 
     at = open_page("app_pages/map.py")
     assert_healthy(at)
-    assert count_line(at).startswith(f"**{len(facility_frame):,}** facilities")
+    assert count_line(at).startswith(f"**{len(default_facilities):,}** facilities")
     assert at.radio(key="url_layer").value == "sites"
     assert at.selectbox(key="url_colour").value == "kind"
     assert at.radio(key="url_basemap").value == "offline"
@@ -297,17 +297,17 @@ def test_map_page_shows_one_map_at_a_time_and_the_count(facility_frame):
     assert at.query_params["layer"] == "regions"
 
 
-def test_region_filter_changes_the_count_and_can_be_cleared(facility_frame):
+def test_region_filter_changes_the_count_and_can_be_cleared(default_facilities):
     from tests.apptest_helpers import assert_healthy, open_page
 
     at = open_page("app_pages/map.py", query={"layer": "regions"})
     at.session_state["f_region"] = ["TLN"]
     at.run()
     assert_healthy(at)
-    expected = int((facility_frame["itl1_code"] == "TLN").sum())
+    expected = int((default_facilities["itl1_code"] == "TLN").sum())
     assert count_line(at).startswith(f"**{expected:,}** facilities")
     at.button(key="map-all-regions").click().run()
-    assert count_line(at).startswith(f"**{len(facility_frame):,}** facilities")
+    assert count_line(at).startswith(f"**{len(default_facilities):,}** facilities")
 
 
 def test_choices_go_into_the_link():

@@ -7,6 +7,7 @@ import json
 
 from lib.analysis import key_figures
 from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
+from tests.data_rules import default_landscape
 
 
 def test_overview_shows_the_four_headline_figures(embedded):
@@ -19,7 +20,8 @@ def test_overview_shows_the_four_headline_figures(embedded):
         "Regions with a facility",
         "Traced public grants",
     ]
-    assert metrics["Manufacturing sites"] == f"{len(embedded['sites']):,}"
+    sites, _ = default_landscape(embedded["sites"], embedded["centres"])
+    assert metrics["Manufacturing sites"] == f"{len(sites):,}"
     assert metrics["Traced public grants"].startswith("£")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.apptest_helpers import assert_healthy, open_page
+from tests.data_rules import default_landscape
 
 PAGES = {
     "app_pages/overview.py": "UK medicines manufacturing capability",
@@ -30,8 +31,9 @@ def test_overview_headline_numbers(embedded):
     at = open_page()
     assert_healthy(at)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Manufacturing sites"] == f"{len(embedded['sites']):,}"
-    assert metrics["Innovation centres"] == f"{len(embedded['centres']):,}"
+    sites, centres = default_landscape(embedded["sites"], embedded["centres"])
+    assert metrics["Manufacturing sites"] == f"{len(sites):,}"
+    assert metrics["Innovation centres"] == f"{len(centres):,}"
     assert metrics["Regions with a facility"] == "12 of 12"
 
 
@@ -41,7 +43,7 @@ def test_filters_come_from_the_url(embedded):
     assert at.multiselect(key="f_region").value == ["TLM"]
     assert at.multiselect(key="f_type").value == ["site"]
     metrics = {m.label: m.value for m in at.metric}
-    sites = embedded["sites"]
+    sites, _ = default_landscape(embedded["sites"], embedded["centres"])
     assert metrics["Manufacturing sites"] == f"{(sites['itl1_code'] == 'TLM').sum():,}"
     assert metrics["Innovation centres"] == "0"
 

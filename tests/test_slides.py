@@ -9,7 +9,7 @@ from lib.analysis import landscape
 from lib.figures import map_figures, theme
 from lib.geo import projection
 from lib.present import slides, story
-from tests.data_rules import counted_grants
+from tests.data_rules import counted_grants, default_landscape
 
 
 @pytest.fixture(scope="module")
@@ -91,8 +91,9 @@ def test_mmip_centres_counts_answered_proposals(data, embedded):
 def test_overview_numbers_match_the_data(data, embedded):
     rendered = slides.render(data, story.Slide(story.OVERVIEW_NUMBERS, "Numbers"))
     numbers = dict(rendered.numbers)
-    assert numbers["Manufacturing sites"] == f"{len(embedded['sites']):,}"
-    assert numbers["Innovation centres"] == f"{len(embedded['centres']):,}"
+    sites, centres = default_landscape(embedded["sites"], embedded["centres"])
+    assert numbers["Manufacturing sites"] == f"{len(sites):,}"
+    assert numbers["Innovation centres"] == f"{len(centres):,}"
 
 
 def test_map_fallback_is_a_bar_chart_that_says_so(data):
@@ -101,5 +102,6 @@ def test_map_fallback_is_a_bar_chart_that_says_so(data):
     fallback = slides.static_fallback(data, slide, rendered)
     assert fallback.figure.data[0].type == "bar"
     total = sum(sum(trace.x) for trace in fallback.figure.data)
-    assert total == len(data.facilities.dropna(subset=["itl1_code"]))
+    shown = data.facilities.loc[landscape.in_scope(data.facilities, slide.filters.scopes)]
+    assert total == len(shown.dropna(subset=["itl1_code"]))
     assert "could not be drawn" in fallback.note

@@ -523,6 +523,8 @@ def add_proposal(facility_caps_long: pd.DataFrame, proposal: Proposal) -> pd.Dat
             "kind": proposal.kind,
             "itl1_code": proposal.itl1_code,
             "status": landscape.ACTIVE_STATUSES[0],
+            # A proposed centre makes for no market: it counts in every scope.
+            "scope": pd.NA,
             "latitude": np.nan if proposal.latitude is None else proposal.latitude,
             "longitude": np.nan if proposal.longitude is None else proposal.longitude,
             "capability_id": list(dict.fromkeys(proposal.capability_ids)),

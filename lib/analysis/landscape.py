@@ -12,13 +12,25 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.data.schemas import CENTRE_STATUSES, ITL1_CODES, ITL1_NAMES, SITE_STATUSES
+from lib.data.schemas import (
+    CENTRE_STATUSES,
+    DEFAULT_SCOPES,
+    ITL1_CODES,
+    ITL1_NAMES,
+    SCOPE_LABELS,
+    SCOPES,
+    SITE_STATUSES,
+)
 
 SITE = "site"
 CENTRE = "centre"
 KIND_LABELS = {SITE: "Manufacturing site", CENTRE: "Innovation centre"}
 STATUSES = tuple(dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)))
 ACTIVE_STATUSES = ("operational",)
+# Facilities that did not exist yet, or never will, in a past year's landscape.
+NOT_YET_STATUSES = ("proposed", "under construction", "cancelled")
+ALL_SCOPES = "all"
+EARLIEST_YEAR = 2000
 
 FACILITY_COLUMNS = [
     "facility_id",
@@ -35,14 +47,36 @@ FACILITY_COLUMNS = [
     "status",
     "employees",
     "subtype",
+    "scope",
+    "opened_year",
+    "closed_year",
+    "also",
     "source_url",
     "as_of",
     "note",
 ]
 
 
+def _optional(frame: pd.DataFrame, column: str, dtype: str) -> pd.Series:
+    """A column a user's older data may lack, as missing values."""
+    if column in frame.columns:
+        return frame[column].astype(dtype)
+    return pd.Series(pd.NA, index=frame.index, dtype=dtype)
+
+
 def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
-    """Sites and centres in one frame with the columns of FACILITY_COLUMNS."""
+    """Sites and centres in one frame with the columns of FACILITY_COLUMNS.
+
+    One facility, one record: a centre that is the same facility as a manufacturing site
+    (``linked_site_id``) is shown and counted once, as that site, whose ``also`` names the centre."""
+    linked = _optional(centres, "linked_site_id", "string")
+    merged = linked.notna() & linked.isin(sites["site_id"])
+    centre_of_site = pd.Series(
+        (centres.loc[merged, "centre_id"] + " " + centres.loc[merged, "name"]).to_numpy(),
+        index=linked[merged].to_numpy(),
+        dtype="string",
+    )
+    centres = centres.loc[~merged]
     site_rows = pd.DataFrame(
         {
             "facility_id": sites["site_id"],
@@ -58,6 +92,10 @@ def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
             "status": sites["status"],
             "employees": sites["approx_employees"].astype("Int64"),
             "subtype": sites["site_kind"],
+            "scope": _optional(sites, "scope", "string"),
+            "opened_year": _optional(sites, "opened_year", "Int64"),
+            "closed_year": _optional(sites, "closed_year", "Int64"),
+            "also": sites["site_id"].map(centre_of_site).astype("string"),
             "source_url": sites["source_url"],
             "as_of": sites["as_of"],
             "note": sites["note"],
@@ -78,6 +116,11 @@ def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
             "status": centres["status"],
             "employees": pd.Series(pd.NA, index=centres.index, dtype="Int64"),
             "subtype": centres["centre_type"],
+            # Centres make nothing for a market: they count in every scope.
+            "scope": pd.Series(pd.NA, index=centres.index, dtype="string"),
+            "opened_year": _optional(centres, "opened_year", "Int64"),
+            "closed_year": _optional(centres, "closed_year", "Int64"),
+            "also": pd.Series(pd.NA, index=centres.index, dtype="string"),
             "source_url": centres["source_url"],
             "as_of": centres["as_of"],
             "note": centres["note"],
@@ -89,7 +132,7 @@ def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
     return combined[FACILITY_COLUMNS]
 
 
-LONG_TEXT_COLUMNS = ("facility_id", "kind", "itl1_code", "status")
+LONG_TEXT_COLUMNS = ("facility_id", "kind", "itl1_code", "status", "scope")
 
 
 def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
@@ -125,6 +168,11 @@ class Filters:
     kinds: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     search: str = ""
+    # What sites make for; by default human medicines plus the MMIP-named diagnostics and
+    # packaging. ``()`` means every scope. Centres and sites with no stated scope always count.
+    scopes: tuple[str, ...] = DEFAULT_SCOPES
+    # The landscape as of a past year (None: today, every status).
+    year: int | None = None
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -133,7 +181,15 @@ class Filters:
         return replace(self, regions=tuple(regions))
 
 
-QUERY_KEYS = {"capabilities": "cap", "regions": "region", "kinds": "type", "statuses": "status", "search": "q"}
+QUERY_KEYS = {
+    "capabilities": "cap",
+    "regions": "region",
+    "kinds": "type",
+    "statuses": "status",
+    "search": "q",
+    "scopes": "scope",
+    "year": "year",
+}
 
 
 @dataclass
@@ -149,6 +205,7 @@ def filters_from_query(params: dict[str, str | list[str]], capability_ids) -> Pa
         "regions": ITL1_CODES,
         "kinds": (SITE, CENTRE),
         "statuses": STATUSES,
+        "scopes": SCOPES,
     }
     values: dict[str, object] = {}
     notices: list[str] = []
@@ -161,6 +218,16 @@ def filters_from_query(params: dict[str, str | list[str]], capability_ids) -> Pa
         if attr == "search":
             values[attr] = str(raw)[:100]
             continue
+        if attr == "year":
+            year = str(raw).strip()
+            if year.isdigit() and EARLIEST_YEAR <= int(year) <= latest_year():
+                values[attr] = int(year)
+            else:
+                notices.append(f"Ignored the year in the link ({year[:10]}): choose one from {EARLIEST_YEAR} on")
+            continue
+        if attr == "scopes" and str(raw).strip() == ALL_SCOPES:
+            values[attr] = ()
+            continue
         items = [item.strip() for item in str(raw).split(",") if item.strip()]
         known = [item for item in items if item in allowed[attr]]
         unknown = [item for item in items if item not in allowed[attr]]
@@ -170,10 +237,22 @@ def filters_from_query(params: dict[str, str | list[str]], capability_ids) -> Pa
     return ParsedFilters(Filters(**values), notices)
 
 
+def latest_year() -> int:
+    return pd.Timestamp.today().year
+
+
 def filters_to_query(filters: Filters) -> dict[str, str]:
     out = {}
     for attr, key in QUERY_KEYS.items():
         value = getattr(filters, attr)
+        if attr == "scopes":
+            if value != DEFAULT_SCOPES:
+                out[key] = ",".join(value) if value else ALL_SCOPES
+            continue
+        if attr == "year":
+            if value is not None:
+                out[key] = str(value)
+            continue
         if value:
             out[key] = value if isinstance(value, str) else ",".join(value)
     return out
@@ -188,6 +267,10 @@ def facility_mask(facility_frame: pd.DataFrame, long: pd.DataFrame, filters: Fil
         mask &= facility_frame["kind"].isin(filters.kinds)
     if filters.statuses:
         mask &= facility_frame["status"].isin(filters.statuses)
+    if filters.scopes:
+        mask &= in_scope(facility_frame, filters.scopes)
+    if filters.year is not None:
+        mask &= existed_in(facility_frame, filters.year)
     if filters.capabilities:
         matching = long.loc[long["capability_id"].isin(filters.capabilities), "facility_id"]
         mask &= facility_frame["facility_id"].isin(matching)
@@ -196,6 +279,36 @@ def facility_mask(facility_frame: pd.DataFrame, long: pd.DataFrame, filters: Fil
         text = facility_frame["name"].str.cat(facility_frame["town"].fillna(""), sep=" ")
         mask &= text.str.contains(needle, case=False, regex=False, na=False)
     return mask
+
+
+def in_scope(frame: pd.DataFrame, scopes) -> pd.Series:
+    """Rows of the chosen scopes; centres and rows with no stated scope count in every scope."""
+    return (frame["scope"].isin(list(scopes)) | frame["scope"].isna()).astype(bool)
+
+
+def existed_in(frame: pd.DataFrame, year: int) -> pd.Series:
+    """Facilities that existed in ``year`` as far as the sources say: opened by then (or opening
+    year not given), not closed before it, and not a plan that had not been built."""
+    opened = frame["opened_year"].isna() | (frame["opened_year"] <= year)
+    open_then = frame["closed_year"].isna() | (frame["closed_year"] > year)
+    built = ~(frame["status"].isin(NOT_YET_STATUSES) & frame["opened_year"].isna())
+    return (opened & open_then & built).fillna(False).astype(bool)
+
+
+def year_caveat(frame: pd.DataFrame, year: int | None) -> str:
+    """What a past year's view cannot know, in one sentence (empty for today)."""
+    if year is None:
+        return ""
+    undated = int(frame["opened_year"].isna().sum())
+    return (
+        f"The landscape as of {year}: facilities the sources say opened later or closed by then are left out. "
+        f"{undated:,} of these facilities have no opening year in their sources and are shown in every year."
+    )
+
+
+def restrict_long(long: pd.DataFrame, scopes) -> pd.DataFrame:
+    """The long capability table in the chosen scopes (for the gap scores)."""
+    return long if not scopes else long.loc[in_scope(long, scopes)]
 
 
 def apply_filters(facility_frame: pd.DataFrame, long: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -215,4 +328,8 @@ def describe_filters(filters: Filters, capability_names: dict[str, str]) -> str:
         parts.append(", ".join(filters.statuses))
     if filters.search:
         parts.append(f"matching “{filters.search}”")
+    if filters.scopes != DEFAULT_SCOPES:
+        parts.append("sites making " + (", ".join(SCOPE_LABELS[s].lower() for s in filters.scopes) or "anything"))
+    if filters.year is not None:
+        parts.append(f"as of {filters.year}")
     return "; ".join(parts) if parts else "all facilities"

@@ -175,18 +175,27 @@ def _gap_table(
     _regions: pd.DataFrame,
     version: str,
     kinds: tuple[str, ...],
+    scopes: tuple[str, ...],
     proposal: gaps.Proposal | None,
 ) -> pd.DataFrame:
-    long = _long if proposal is None else gaps.add_proposal(_long, proposal)
+    long = landscape.restrict_long(_long, scopes)
+    long = long if proposal is None else gaps.add_proposal(long, proposal)
     return gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
 
 
-def gap_table(kinds: tuple[str, ...] = (), proposal: gaps.Proposal | None = None) -> pd.DataFrame:
-    """lib.analysis.gaps.gap_table on the session's data, reach from the ONS boundaries when available;
-    with ``proposal`` (the what-if panel), as if that facility were operational."""
+def gap_table(filters: landscape.Filters, proposal: gaps.Proposal | None = None) -> pd.DataFrame:
+    """lib.analysis.gaps.gap_table on the session's data for the filters' site types and scopes,
+    reach from the ONS boundaries when available; with ``proposal`` (the what-if panel), as if that
+    facility were operational."""
     frames = require("capabilities", "regions")
     return _gap_table(
-        facility_tables()[1], frames["capabilities"], frames["regions"], datasets().version, tuple(kinds), proposal
+        facility_tables()[1],
+        frames["capabilities"],
+        frames["regions"],
+        datasets().version,
+        tuple(filters.kinds),
+        tuple(filters.scopes),
+        proposal,
     )
 
 

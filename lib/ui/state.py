@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.analysis import landscape, map_selection
-from lib.data.schemas import ITL1_CODES, ITL1_NAMES
+from lib.data.schemas import DEFAULT_SCOPES, ITL1_CODES, ITL1_NAMES, SCOPE_LABELS, SCOPES
 from lib.ui import caching
 
 MAX_SELECTED_IN_URL = 50
@@ -48,6 +48,8 @@ def _init_filters_from_url(capability_ids) -> None:
     for attr, key in _WIDGET_KEYS.items():
         st.session_state[key] = list(getattr(parsed.filters, attr))
     st.session_state["f_search"] = parsed.filters.search
+    st.session_state["f_scope"] = list(parsed.filters.scopes)
+    st.session_state["f_year"] = parsed.filters.year
     st.session_state["_filter_notices"] = parsed.notices
     st.session_state["_filters_initialised"] = True
 
@@ -56,6 +58,8 @@ def _clear_filters() -> None:
     for key in _WIDGET_KEYS.values():
         st.session_state[key] = []
     st.session_state["f_search"] = ""
+    st.session_state["f_scope"] = list(DEFAULT_SCOPES)
+    st.session_state["f_year"] = None
 
 
 def current_filters() -> landscape.Filters:
@@ -66,6 +70,8 @@ def current_filters() -> landscape.Filters:
         kinds=tuple(state.get("f_type", ())),
         statuses=tuple(state.get("f_status", ())),
         search=state.get("f_search", "") or "",
+        scopes=tuple(state.get("f_scope", DEFAULT_SCOPES)),
+        year=state.get("f_year"),
     )
 
 
@@ -100,6 +106,22 @@ def sidebar_filters() -> landscape.Filters:
         )
         st.multiselect("Status", list(landscape.STATUSES), key="f_status", placeholder="Any status")
         st.text_input("Name or town contains", key="f_search", max_chars=100)
+        st.multiselect(
+            "Sites making",
+            list(SCOPES),
+            format_func=SCOPE_LABELS.get,
+            key="f_scope",
+            placeholder="Anything (every scope)",
+            help="By default: human medicines plus the MMIP-named areas, diagnostics and packaging. "
+            "Veterinary medicines and medical devices are counted only when chosen.",
+        )
+        st.selectbox(
+            "Landscape as of",
+            [None, *range(landscape.latest_year(), landscape.EARLIEST_YEAR - 1, -1)],
+            format_func=lambda year: "Today" if year is None else str(year),
+            key="f_year",
+            help="A past year shows the facilities the sources say existed then (2017: the MMIP report).",
+        )
         for notice in st.session_state.get("_filter_notices", []):
             st.warning(notice)
     filters = current_filters()
