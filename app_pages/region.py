@@ -1,0 +1,196 @@
+"""Region: everything about one ITL1 region on one page, and a second region (or the UK) beside it.
+
+Each block is one row of columns, one column per area, so the same block starts at the same height
+in both and the difference reads across."""
+
+import streamlit as st
+
+from lib.analysis import directory, region_profile
+from lib.data.export import slug
+from lib.figures import map_figures, region_figures, theme
+from lib.figures.text_tables import markdown_table
+from lib.ui import caching, state, widgets
+
+st.title("Region profile")
+frames = caching.require("capabilities", "regions", "sites", "centres", "investments")
+data = caching.datasets()
+filters = state.current_filters()
+
+# ---- page state: the region and what stands beside it, in the link (?area=TLC&vs=UK) ----
+NO_COMPARISON = ""
+comparisons = [NO_COMPARISON, *region_profile.comparison_choices()]
+default_area = filters.regions[0] if len(filters.regions) == 1 else region_profile.choices()[0]
+state.url_choice("area", region_profile.choices(), default_area)
+state.url_choice("vs", comparisons, NO_COMPARISON)
+pick, beside = st.columns(2)
+area = pick.selectbox("Region", region_profile.choices(), key="url_area", format_func=region_profile.area_name)
+versus = beside.selectbox(
+    "Side by side with",
+    comparisons,
+    key="url_vs",
+    format_func=lambda code: "nothing (one profile)" if code == NO_COMPARISON else region_profile.area_name(code),
+)
+state.sync_query_params({"area": area, **({"vs": versus} if versus else {})}, owned={"area", "vs"})
+# ---- end of page state ----
+
+st.caption(
+    "A profile shows the whole region, every status: the sidebar filters do not apply here. "
+    "The sidebar's link reproduces this view, comparison included."
+)
+codes = [area, versus] if versus else [area]
+
+facility_frame = caching.facility_tables()[0]
+directory_table = caching.directory_tables()[0]
+names = caching.capability_names()
+gap_table = caching.gap_table()
+gva = data.frames.get("ons_gva_pharma_itl1")
+bres = data.frames.get("ons_bres_pharma_jobs_itl1")
+for missing in ("ons_gva_pharma_itl1", "ons_bres_pharma_jobs_itl1"):
+    if missing in data.errors:
+        widgets.show_dataset_error(data.errors[missing])
+
+profiles = {}
+for code in codes:
+    facilities = region_profile.area_facilities(facility_frame, code)
+    capability = region_profile.capability_profile(gap_table, code)
+    profiles[code] = {
+        "facilities": facilities,
+        "capability": capability,
+        "awards": region_profile.area_awards(frames["investments"], code),
+        "money": region_profile.money(frames["investments"], frames["regions"], code),
+        "cover": region_profile.coverage(facilities, bres, code),
+        "gva": region_profile.gva_series(gva, code),
+    }
+
+# Scales shared by the two columns, so equal bars are equal amounts.
+scales = region_profile.shared_scales(profiles)
+
+
+def block(title: str):
+    """One row of the page: a heading, then one column per area."""
+    st.subheader(title, anchor=False)
+    return zip(codes, st.columns(len(codes), gap="large"))
+
+
+for code, column in block("In one sentence"):
+    p = profiles[code]
+    with column, st.container(border=True):
+        counts = region_profile.facility_counts(p["facilities"])
+        levels = region_profile.level_counts(p["capability"])
+        st.markdown(f"#### {region_profile.area_name(code)}")
+        st.markdown(region_profile.headline(code, counts, levels, p["money"], p["cover"]))
+        if p["cover"].low:
+            st.caption(
+                "“At least”: this data lists too little of the region's industry to say more "
+                f"(fewer than {region_profile.LOW_COVERAGE_SITES} operational sites, or their stated "
+                f"headcount under {region_profile.LOW_COVERAGE_SHARE:.0%} of BRES jobs, or no BRES figure)."
+            )
+
+outlines, geojson = caching.region_outlines(), caching.region_geojson()
+rings = map_figures.region_rings(geojson) if geojson else None
+for i, (code, column) in enumerate(block("Sites and centres")):
+    facilities = profiles[code]["facilities"]
+    with column:
+        widgets.chart(
+            region_figures.region_map(facilities, code, outlines, rings, frames["capabilities"]),
+            key=f"region-map-{i}",
+            finding=map_figures.facility_map_caption(facilities),
+        )
+
+for i, (code, column) in enumerate(block("Capabilities against the UK")):
+    p = profiles[code]
+    with column:
+        widgets.chart(
+            region_figures.capability_chart(p["capability"], code, scales.capability_max),
+            key=f"region-capabilities-{i}",
+            finding=(
+                "Operational sites and centres holding each capability. Thin: under half the UK rate per "
+                "million people. For the UK, thin means held in fewer than 6 regions (a national gap)."
+                if code == region_profile.UK
+                else "Operational sites and centres holding each capability. Thin: under half the UK rate "
+                "per million people; absent: no listed operational facility holds it."
+            ),
+            data=p["capability"],
+        )
+        st.markdown("**Largest gaps**" if code != region_profile.UK else "**National gaps**")
+        gaps_shown = region_profile.largest_gaps(gap_table, code)
+        if gaps_shown.empty:
+            st.caption("No gap: every capability is held at least at half the UK rate.")
+        else:
+            st.markdown(markdown_table(gaps_shown.dropna(axis="columns", how="all")))
+        changes = region_profile.proposed_changes(facility_frame, p["capability"], code)
+        st.markdown("**What proposed facilities would change**")
+        if changes.empty:
+            st.caption("No facility proposed or under construction in the data here.")
+        else:
+            st.markdown(markdown_table(changes))
+
+for i, (code, column) in enumerate(block("Public money received")):
+    p = profiles[code]
+    cash = p["money"]
+    with column:
+        left, right = st.columns(2)
+        left.metric("Traced public money", theme.format_gbp(cash.total_gbp))
+        right.metric("Awards with an amount", f"{cash.awards_with_amount} of {cash.awards}")
+        if cash.instrument_known:
+            st.caption(
+                f"Grants {theme.format_gbp(cash.grants_gbp)}; loans {theme.format_gbp(cash.loans_gbp)}, counted apart."
+            )
+        else:
+            st.caption("The data does not say which awards are grants and which are loans.")
+        if code == region_profile.UK:
+            st.caption(f"Includes {theme.format_gbp(cash.uk_wide_gbp)} of UK-wide or multi-region awards.")
+        widgets.chart(
+            region_figures.programme_chart(p["awards"], code),
+            key=f"region-programmes-{i}",
+            finding="Award records only; headline programme budgets are on the Investment page, never added.",
+        )
+        widgets.chart(
+            region_figures.year_chart(p["awards"], code, scales.years, scales.year_peak_gbp),
+            key=f"region-years-{i}",
+            finding=f"{int(p['awards']['year'].isna().sum())} award(s) state no year and are not on this chart.",
+        )
+
+for code, column in block("Centres of excellence"):
+    hosted = region_profile.centres_hosted(profiles[code]["facilities"], frames["centres"], names)
+    with column:
+        if hosted.empty:
+            st.caption(f"No innovation centre listed in {region_profile.area_name(code)}.")
+        else:
+            st.markdown(markdown_table(hosted))
+
+for i, (code, column) in enumerate(block("The industry in official statistics")):
+    p = profiles[code]
+    with column:
+        if not p["gva"].empty:
+            widgets.chart(
+                region_figures.gva_chart(p["gva"], code, scales.gva_max),
+                key=f"region-gva-{i}",
+                finding="Gross value added of the pharmaceutical industry (SIC 21), current prices: not adjusted "
+                "for inflation.",
+                data=p["gva"],
+            )
+        widgets.chart(
+            region_figures.coverage_chart(p["cover"], code, scales.coverage_max),
+            key=f"region-coverage-{i}",
+            finding=region_profile.coverage_sentence(p["cover"]),
+        )
+
+for i, (code, column) in enumerate(block("Facilities")):
+    rows = directory_table.loc[directory_table["facility_id"].isin(profiles[code]["facilities"]["facility_id"])]
+    with column:
+        st.dataframe(
+            region_profile.facility_list(rows),
+            hide_index=True,
+            width="stretch",
+            height=420,
+            column_config={
+                "Name": st.column_config.TextColumn(width="medium"),
+                "Profile": st.column_config.LinkColumn("Directory", display_text="Open profile"),
+            },
+        )
+        widgets.download_buttons(
+            lambda rows=rows: directory.export_table(rows),
+            f"facilities-{slug(region_profile.area_name(code))}",
+            key=f"region-facilities-{i}",
+        )
