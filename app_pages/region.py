@@ -8,7 +8,7 @@ import streamlit as st
 from lib.analysis import directory, region_profile
 from lib.data.export import slug
 from lib.figures import map_figures, region_figures, theme
-from lib.figures.text_tables import markdown_table
+from lib.figures.text_tables import markdown_table, markdown_text
 from lib.ui import caching, state, widgets
 
 st.title("Region profile")
@@ -66,6 +66,16 @@ for code in codes:
 scales = region_profile.shared_scales(profiles)
 
 
+title_chars = region_figures.NARROW_TITLE_CHARS if len(codes) > 1 else region_figures.WIDE_TITLE_CHARS
+
+
+title_lines = region_figures.NARROW_TITLE_LINES if len(codes) > 1 else 1
+
+
+def fitted(fig):
+    return region_figures.fit_title(fig, title_chars, title_lines)
+
+
 def block(title: str):
     """One row of the page: a heading, then one column per area."""
     st.subheader(title, anchor=False)
@@ -92,7 +102,7 @@ for i, (code, column) in enumerate(block("Sites and centres")):
     facilities = profiles[code]["facilities"]
     with column:
         widgets.chart(
-            region_figures.region_map(facilities, code, outlines, rings, frames["capabilities"]),
+            fitted(region_figures.region_map(facilities, code, outlines, rings, frames["capabilities"])),
             key=f"region-map-{i}",
             finding=map_figures.facility_map_caption(facilities),
         )
@@ -101,7 +111,7 @@ for i, (code, column) in enumerate(block("Capabilities against the UK")):
     p = profiles[code]
     with column:
         widgets.chart(
-            region_figures.capability_chart(p["capability"], code, scales.capability_max),
+            fitted(region_figures.capability_chart(p["capability"], code, scales.capability_max)),
             key=f"region-capabilities-{i}",
             finding=(
                 "Operational sites and centres holding each capability. Thin: under half the UK rate per "
@@ -117,13 +127,13 @@ for i, (code, column) in enumerate(block("Capabilities against the UK")):
         if gaps_shown.empty:
             st.caption("No gap: every capability is held at least at half the UK rate.")
         else:
-            st.markdown(markdown_table(gaps_shown.dropna(axis="columns", how="all")))
+            st.markdown(markdown_table(gaps_shown))
         changes = region_profile.proposed_changes(facility_frame, p["capability"], code)
         st.markdown("**What proposed facilities would change**")
         if changes.empty:
             st.caption("No facility proposed or under construction in the data here.")
         else:
-            st.markdown(markdown_table(changes))
+            st.markdown("\n".join(f"- {line}" for line in region_profile.change_lines(changes, markdown_text)))
 
 for i, (code, column) in enumerate(block("Public money received")):
     p = profiles[code]
@@ -132,23 +142,16 @@ for i, (code, column) in enumerate(block("Public money received")):
         left, right = st.columns(2)
         left.metric("Traced public money", theme.format_gbp(cash.total_gbp))
         right.metric("Awards with an amount", f"{cash.awards_with_amount} of {cash.awards}")
-        if cash.instrument_known:
-            st.caption(
-                f"Grants {theme.format_gbp(cash.grants_gbp)}; loans {theme.format_gbp(cash.loans_gbp)}, counted apart."
-            )
-        else:
-            st.caption("The data does not say which awards are grants and which are loans.")
-        if code == region_profile.UK:
-            st.caption(f"Includes {theme.format_gbp(cash.uk_wide_gbp)} of UK-wide or multi-region awards.")
+        st.caption(region_profile.money_note(cash, code))
         widgets.chart(
-            region_figures.programme_chart(p["awards"], code),
+            fitted(region_figures.programme_chart(p["awards"], code)),
             key=f"region-programmes-{i}",
             finding="Award records only; headline programme budgets are on the Investment page, never added.",
         )
         widgets.chart(
-            region_figures.year_chart(p["awards"], code, scales.years, scales.year_peak_gbp),
+            fitted(region_figures.year_chart(p["awards"], code, scales.years, scales.year_peak_gbp)),
             key=f"region-years-{i}",
-            finding=f"{int(p['awards']['year'].isna().sum())} award(s) state no year and are not on this chart.",
+            finding=region_profile.undated_sentence(p["awards"]),
         )
 
 for code, column in block("Centres of excellence"):
@@ -157,21 +160,22 @@ for code, column in block("Centres of excellence"):
         if hosted.empty:
             st.caption(f"No innovation centre listed in {region_profile.area_name(code)}.")
         else:
-            st.markdown(markdown_table(hosted))
+            # A grid of fixed height: the UK's 27 centres and a region's one line up with the next block.
+            st.dataframe(hosted, hide_index=True, width="stretch", height=min(36 + 35 * len(hosted), 320))
 
 for i, (code, column) in enumerate(block("The industry in official statistics")):
     p = profiles[code]
     with column:
         if not p["gva"].empty:
             widgets.chart(
-                region_figures.gva_chart(p["gva"], code, scales.gva_max),
+                fitted(region_figures.gva_chart(p["gva"], code, scales.gva_max)),
                 key=f"region-gva-{i}",
                 finding="Gross value added of the pharmaceutical industry (SIC 21), current prices: not adjusted "
                 "for inflation.",
                 data=p["gva"],
             )
         widgets.chart(
-            region_figures.coverage_chart(p["cover"], code, scales.coverage_max),
+            fitted(region_figures.coverage_chart(p["cover"], code, scales.coverage_max)),
             key=f"region-coverage-{i}",
             finding=region_profile.coverage_sentence(p["cover"]),
         )

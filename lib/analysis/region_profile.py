@@ -117,31 +117,34 @@ def level_counts(profile: pd.DataFrame) -> dict[str, int]:
 
 def largest_gaps(gap_table: pd.DataFrame, code: str, n: int = 5) -> pd.DataFrame:
     """A region's largest gaps by score (national gaps included: they are the region's too), or
-    for the UK its national gaps. Columns: Capability, Level, Gap score, Facilities, Note."""
+    for the UK its national gaps. Columns: Capability, Gap score (regions only), Why."""
     if code == UK:
         national = gaps.national_gaps(gap_table)
         rows = national.loc[national["national"]].head(n)
+        level = np.where(rows["uk_count"] == 0, ABSENT, THIN)
         return pd.DataFrame(
             {
                 "Capability": rows["capability"],
-                "Level": np.where(rows["uk_count"] == 0, ABSENT, THIN),
-                "Gap score": np.nan,
-                "Facilities": rows["uk_count"],
-                "Note": "held in " + rows["regions_with_capability"].astype(str) + f" of {len(ITL1_CODES)} regions",
+                "Why": level
+                + ": "
+                + rows["uk_count"].astype(str)
+                + " facilities in "
+                + rows["regions_with_capability"].astype(str)
+                + f" of {len(ITL1_CODES)} regions",
             }
         ).reset_index(drop=True)
     region_rows = gaps.restrict(gap_table, regions=(code,))
     top = gaps.top_gaps(region_rows.loc[region_rows["gap_score"] > 0], n, include_national=True)
     # Distance is known only with the ONS boundaries (reach); without them it is left unsaid.
-    km = top["median_km"].map(lambda v: "" if pd.isna(v) else f"nearest typically ~{v:,.0f} km away")
-    km = km.where(top["uk_count"] > 0, "no facility anywhere in the UK")
+    km = top["median_km"].map(lambda v: "" if pd.isna(v) else f"; nearest ~{v:,.0f} km away")
+    km = km.where(top["uk_count"] > 0, "; none anywhere in the UK")
+    held = np.where(top["count"] > 0, " (" + top["count"].astype(str) + " facilities)", "")
+    national = np.where(top["national"], "; a national gap", "")
     return pd.DataFrame(
         {
             "Capability": top["capability"],
-            "Level": top["gap_level"].map(LEVEL_OF_GAP),
             "Gap score": top["gap_score"].round(2),
-            "Facilities": top["count"],
-            "Note": (np.where(top["national"], "a national gap; ", "") + km).str.strip("; "),
+            "Why": top["gap_level"].map(LEVEL_OF_GAP) + held + km + national,
         }
     ).reset_index(drop=True)
 
@@ -159,9 +162,29 @@ def proposed_changes(facility_frame: pd.DataFrame, profile: pd.DataFrame, code: 
             "Facility": proposed["name"],
             "Status": proposed["status"],
             "Capabilities": proposed["capabilities"].map(lambda caps: ", ".join(names.get(c, c) for c in caps)),
-            "Would add": fills.replace("", "none: it adds to capabilities already held"),
+            "Would add": fills,
         }
     ).reset_index(drop=True)
+
+
+def change_lines(changes: pd.DataFrame, escape) -> list[str]:
+    """Markdown lines: each proposed facility that would add a capability the area lacks or holds
+    thinly, then one line for the rest (``escape`` makes data text inert for Markdown)."""
+    adds = changes["Would add"] != ""
+    lines = list(
+        "**"
+        + changes.loc[adds, "Facility"].map(escape)
+        + "** ("
+        + changes.loc[adds, "Status"]
+        + "): would add "
+        + changes.loc[adds, "Would add"].map(escape)
+    )
+    others = changes.loc[~adds, "Facility"]
+    if len(others):
+        named = f": {', '.join(others.map(escape))}" if len(others) <= 3 else ""
+        facilities = plural(len(others), "other proposed facility", "other proposed facilities")
+        lines.append(f"{facilities} add to capabilities already held{named}")
+    return lines
 
 
 # ---------------------------------------------------------------- money
@@ -176,6 +199,13 @@ def _instrument(awards: pd.DataFrame) -> pd.Series | None:
     if "instrument" not in awards.columns:
         return None
     return awards["instrument"].astype("string").str.strip().str.casefold()
+
+
+def undated_sentence(awards: pd.DataFrame) -> str:
+    undated = int(awards["year"].isna().sum())
+    if not undated:
+        return "Every award states the year it was announced."
+    return f"{plural(undated, 'award')} state{'s' if undated == 1 else ''} no year and {'is' if undated == 1 else 'are'} not on this chart."
 
 
 @dataclass(frozen=True)
@@ -211,6 +241,20 @@ def money(investments: pd.DataFrame, regions: pd.DataFrame, code: str) -> Money:
         loans_gbp=loans,
         uk_wide_gbp=float(totals.loc[totals["itl1_code"] == UK_WIDE, "public_gbp"].sum()) if code == UK else 0.0,
     )
+
+
+def money_note(cash: Money, code: str) -> str:
+    """Under the money figures: grants and loans, and what the UK's total includes."""
+    if cash.instrument_known:
+        note = (
+            f"Grants {theme.format_gbp(cash.grants_gbp)}; loans {theme.format_gbp(cash.loans_gbp)}, counted apart; "
+            "the total is every award with a stated amount."
+        )
+    else:
+        note = "The data does not say which awards are grants and which are loans."
+    if code == UK:
+        note += f" Includes {theme.format_gbp(cash.uk_wide_gbp)} of UK-wide or multi-region awards."
+    return note
 
 
 def centres_hosted(facilities: pd.DataFrame, centres: pd.DataFrame, capability_names: dict[str, str]) -> pd.DataFrame:
@@ -373,11 +417,12 @@ def headline(code: str, counts: dict, levels: dict[str, int], cash: Money, cover
 class Scales:
     """Axis ranges two profiles share, so that equal bars mean equal amounts across columns."""
 
-    capability_max: float
+    # None: each column its own scale
+    capability_max: float | None
     years: tuple[int, int] | None
     year_peak_gbp: float | None
-    gva_max: float | None  # None: each column its own scale (the UK's GVA would flatten a region's)
-    coverage_max: float
+    gva_max: float | None
+    coverage_max: float | None
 
 
 def shared_scales(profiles: dict[str, dict]) -> Scales:
@@ -388,14 +433,17 @@ def shared_scales(profiles: dict[str, dict]) -> Scales:
     years = (int(min(f["year"].min() for f in dated)), int(max(f["year"].max() for f in dated))) if dated else None
     peak = max((float(f.groupby("year")["public_gbp"].sum().max()) for f in dated), default=0.0)
     gva_known = all(not p["gva"].empty for p in parts)
+    # The UK's amounts dwarf any region's: beside the UK each column keeps its own scale (the
+    # titles carry the numbers); two regions share every scale.
+    shared = UK not in profiles
     return Scales(
-        capability_max=max(max(float(p["capability"]["count"].max()), 1.0) for p in parts),
+        capability_max=max(max(float(p["capability"]["count"].max()), 1.0) for p in parts) if shared else None,
         years=years,
-        year_peak_gbp=peak or None,
-        gva_max=max(float(p["gva"]["gva_gbp_million"].max()) for p in parts)
-        if gva_known and UK not in profiles
+        year_peak_gbp=(peak or None) if shared else None,
+        gva_max=max(float(p["gva"]["gva_gbp_million"].max()) for p in parts) if gva_known and shared else None,
+        coverage_max=float(max(max(p["cover"].stated_headcount, p["cover"].bres_jobs or 0) for p in parts)) or 1.0
+        if shared
         else None,
-        coverage_max=float(max(max(p["cover"].stated_headcount, p["cover"].bres_jobs or 0) for p in parts)) or 1.0,
     )
 
 

@@ -8,6 +8,8 @@ place in both columns.
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,9 +30,58 @@ ONS_SOURCE = f"{region_profile.ONS_CREDIT}"
 GVA_SOURCE = f"{ONS_SOURCE} (regional GVA, balanced, SIC 2007 division 21, current prices)"
 COVERAGE_SOURCE = f"project dataset (stated headcounts); BRES employment, SIC 21: {ONS_SOURCE}"
 MAP_HEIGHT = 560
-ROW_PX = 30
+ROW_PX = 34
 MIN_SPAN_M = 120_000  # a region zoomed closer than this loses its surroundings
 TOP_PROGRAMMES = 5
+# Bar labels wrap at this many characters and sit in a fixed left margin: in a half-width column
+# an automatic margin took most of the width and pushed the source line off the chart.
+LABEL_CHARS = 24
+LABEL_MARGIN_PX = 190
+LABEL_SIZE = 13
+TITLE_LINE_PX = 28
+SOURCE_LINE_PX = 17
+AXIS_MARGIN_PX = 75  # room for "£300m" or "£15,000m" tick labels
+NARROW_TITLE_CHARS = 38  # a title line in a half-width column at 1366 px, at the template's title size
+WIDE_TITLE_CHARS = 75
+NARROW_TITLE_LINES = 3  # side by side, every title gets room for this many lines
+PROGRAMME_TITLE_CHARS = 45
+
+
+def wrap(text: str, chars: int) -> str:
+    return "<br>".join(textwrap.wrap(text, chars)) or text
+
+
+def fit_title(fig: go.Figure, chars: int, lines_kept: int = 1) -> go.Figure:
+    """Plotly never wraps text: break the title into lines of ``chars`` (and the source line to
+    match) and make room for them above whatever sits in the top margin (a map's legend).
+    ``lines_kept``: room for at least this many title lines, so that side-by-side charts whose
+    titles wrap differently still start their plots at the same height."""
+    title = fig.layout.title.text or ""
+    lines = textwrap.wrap(title, chars) or [title]
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 70
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 100
+    fig.update_layout(
+        title=dict(text="<br>".join(lines), y=1.0, yref="container", yanchor="top", pad=dict(t=24)),
+        margin=dict(t=top + TITLE_LINE_PX * (max(len(lines), lines_kept) - 1)),
+    )
+    source = theme.source_of(fig)
+    if source:
+        # The source is in a smaller font: about 1.5 times as many characters fit on a line.
+        source_lines = textwrap.wrap(source, int(chars * 1.5))
+        fig.update_annotations(selector=dict(name="source"), text="<br>".join(source_lines))
+        fig.update_layout(margin=dict(b=bottom + SOURCE_LINE_PX * max(len(source_lines) - 2, 0)))
+    return fig
+
+
+def _labels_in_fixed_margin(fig: go.Figure, margin_px: int = LABEL_MARGIN_PX) -> go.Figure:
+    """Category labels (already wrapped) in a fixed left margin, and the source line moved to the
+    chart's left edge (it is placed at the plot area's left by the theme)."""
+    fig.update_yaxes(automargin=False)
+    if margin_px == LABEL_MARGIN_PX:
+        fig.update_yaxes(tickfont=dict(size=LABEL_SIZE))
+    fig.update_layout(margin=dict(l=margin_px))
+    fig.update_annotations(selector=dict(name="source"), xshift=-(margin_px - 10))
+    return fig
 
 
 # ---------------------------------------------------------------- the map
@@ -108,13 +159,14 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     """Operational facilities per capability, coloured and labelled held / thin / absent, in the
     gap method's capability order (the same rows in both columns)."""
     name = region_profile.area_name(code)
-    order = list(profile["capability"])[::-1]  # first capability at the top
+    labels = theme.plain_text(profile["capability"]).map(lambda text: wrap(text, LABEL_CHARS))
+    order = list(labels)[::-1]  # first capability at the top
     fig = go.Figure()
     for level in (HELD, THIN, ABSENT):
         rows = profile.loc[profile["level"] == level]
         fig.add_trace(
             go.Bar(
-                y=theme.plain_text(rows["capability"]).tolist(),
+                y=labels.loc[rows.index].tolist(),
                 x=rows["count"],
                 orientation="h",
                 name=LEVEL_LABELS[level],
@@ -129,12 +181,14 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     top = x_max if x_max else max(float(profile["count"].max()), 1.0)
     fig.update_layout(
         barmode="overlay",
-        yaxis=dict(categoryorder="array", categoryarray=theme.plain_text(pd.Series(order)).tolist(), title=None),
-        xaxis=dict(range=[0, top * 1.25], title=None),
+        yaxis=dict(categoryorder="array", categoryarray=order, title=None),
+        # Counts are written on the bars: no axis to read them from.
+        xaxis=dict(range=[0, top * 1.3], visible=False),
         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", font=dict(size=13)),
-        margin=dict(t=120, r=40),
+        margin=dict(t=100, r=20, b=60),
     )
-    return theme.apply(fig, capability_title(profile, name), GAP_SOURCE, height=220 + ROW_PX * len(profile))
+    theme.apply(fig, capability_title(profile, name), GAP_SOURCE, height=230 + ROW_PX * len(profile))
+    return _labels_in_fixed_margin(fig)
 
 
 def capability_title(profile: pd.DataFrame, name: str) -> str:
@@ -148,30 +202,52 @@ def capability_title(profile: pd.DataFrame, name: str) -> str:
 
 
 def programme_chart(awards: pd.DataFrame, code: str, rows: int = TOP_PROGRAMMES + 1) -> go.Figure:
-    """Stated public £ per programme (the Investment page's chart), the top few and the rest in one bar.
-    ``rows`` fixes the height so two columns line up."""
+    """Stated public £ per programme (the Investment page's grouping), the top few and the rest in
+    one grey bar. ``rows`` fixes the height so that two columns line up."""
     name = region_profile.area_name(code)
     programmes = investment.top_with_other(
         investment.by_programme(awards), "programme", TOP_PROGRAMMES, "{n} other programmes"
     )
+    height = 200 + 46 * rows
     if programmes.empty or programmes["public_gbp"].sum() == 0:
         fig = go.Figure()
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
         return theme.apply(
-            fig,
-            f"No traced award with a stated amount in {name}",
-            investment_figures.AWARDS_SOURCE,
-            height=investment_figures._height(rows),
+            fig, f"No traced award with a stated amount in {name}", investment_figures.AWARDS_SOURCE, height=height
         )
-    fig = investment_figures.programme_bars(programmes)
-    top = programmes.loc[~programmes["programme"].str.endswith(" other programmes")].iloc[0]
-    fig.update_layout(
-        title=dict(text=f"{name}: most traced money from {top['programme']} ({theme.format_gbp(top['public_gbp'])})"),
-        height=investment_figures._height(rows),
-        margin=dict(r=150),
+    shown = programmes.iloc[::-1].reset_index(drop=True)
+    is_other = shown["programme"].str.endswith(" other programmes")
+    not_stated = shown["awards_not_stated"].astype(int)
+    text = shown["public_gbp"].map(theme.format_gbp) + np.where(
+        not_stated > 0, " + " + not_stated.astype(str) + " not stated", ""
     )
-    return fig
+    fig = go.Figure(
+        go.Bar(
+            y=theme.plain_text(shown["programme"]).map(lambda t: wrap(t, LABEL_CHARS)).tolist(),
+            x=shown["public_gbp"] / 1e6,
+            orientation="h",
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=14),
+            marker_color=np.where(is_other, theme.NEUTRAL, theme.FOCUS),
+            customdata=np.stack([shown["awards"], not_stated], axis=-1),
+            hovertemplate="<b>%{y}</b><br>£%{x:,.1f}m from %{customdata[0]} award(s), "
+            "%{customdata[1]} with no stated amount<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        showlegend=False,
+        xaxis=dict(visible=False, range=[0, float(shown["public_gbp"].max()) / 1e6 * 2.0]),
+        yaxis=dict(title=None),
+        margin=dict(r=20, b=60),
+    )
+    top = programmes.loc[~programmes["programme"].str.endswith(" other programmes")].iloc[0]
+    programme = textwrap.shorten(str(top["programme"]), PROGRAMME_TITLE_CHARS, placeholder="…")
+    title = f"{name}: most traced money from {programme} ({theme.format_gbp(top['public_gbp'])})"
+    theme.apply(fig, title, investment_figures.AWARDS_SOURCE, height=height)
+    return _labels_in_fixed_margin(fig)
 
 
 def year_chart(
@@ -194,7 +270,10 @@ def year_chart(
         fig.update_xaxes(range=[years[0] - 0.6, years[1] + 0.6])
     if y_max:
         fig.update_yaxes(range=[0, y_max / 1e6 * 1.2])
-    return fig.update_layout(height=420)
+    # Amounts in the hover, not on the bars: in a half-width column they shrank to unreadable.
+    fig.update_traces(text=None, texttemplate=None)
+    fig.update_layout(height=420, xaxis=dict(dtick=4, tickangle=0))
+    return _labels_in_fixed_margin(fig, AXIS_MARGIN_PX)
 
 
 # ---------------------------------------------------------------- official statistics
@@ -224,9 +303,16 @@ def gva_chart(series: pd.DataFrame, code: str, y_max: float | None = None) -> go
     fig.update_layout(
         showlegend=False,
         xaxis=dict(dtick=4),
-        yaxis=dict(tickprefix="£", ticksuffix="m", rangemode="tozero", range=[0, y_max * 1.15] if y_max else None),
+        yaxis=dict(
+            tickprefix="£",
+            ticksuffix="m",
+            tickformat=",.0f",
+            rangemode="tozero",
+            range=[0, y_max * 1.15] if y_max else None,
+        ),
     )
-    return theme.apply(fig, gva_title(series, code), GVA_SOURCE, height=420)
+    theme.apply(fig, gva_title(series, code), GVA_SOURCE, height=420)
+    return _labels_in_fixed_margin(fig, AXIS_MARGIN_PX)
 
 
 def gva_title(series: pd.DataFrame, code: str) -> str:
@@ -241,12 +327,12 @@ def gva_title(series: pd.DataFrame, code: str) -> str:
 def coverage_chart(cover: region_profile.Coverage, code: str, x_max: float | None = None) -> go.Figure:
     """Stated headcount at listed operational sites beside the BRES jobs they are measured against."""
     name = region_profile.area_name(code)
-    labels = [f"Stated headcount at {cover.sites_with_headcount} listed sites"]
+    labels = [f"Headcount stated at {cover.sites_with_headcount} listed sites"]
     values = [cover.stated_headcount]
     text = [f"{cover.stated_headcount:,}"]
     colours = [theme.FOCUS]
     if cover.bres_jobs is not None:
-        labels.append(f"BRES pharma jobs, {cover.bres_area} {cover.bres_year}")
+        labels.append(f"BRES jobs, {cover.bres_area}, {cover.bres_year}")
         values.append(cover.bres_jobs)
         text.append(region_profile.rounded_jobs(cover.bres_jobs))
         colours.append(theme.CATEGORICAL[1])
@@ -255,7 +341,7 @@ def coverage_chart(cover: region_profile.Coverage, code: str, x_max: float | Non
         title = f"{name}: no BRES figure (BRES covers Great Britain only)"
     fig = go.Figure(
         go.Bar(
-            y=labels[::-1],
+            y=[wrap(label, LABEL_CHARS) for label in labels[::-1]],
             x=values[::-1],
             orientation="h",
             text=text[::-1],
@@ -266,6 +352,9 @@ def coverage_chart(cover: region_profile.Coverage, code: str, x_max: float | Non
             hovertemplate="<b>%{y}</b><br>%{x:,}<extra></extra>",
         )
     )
-    top = x_max or max(values)
-    fig.update_layout(showlegend=False, xaxis=dict(range=[0, top * 1.35], title=None), yaxis=dict(title=None))
-    return theme.apply(fig, title, COVERAGE_SOURCE, height=300)
+    top = x_max or max(max(values), 1)
+    fig.update_layout(
+        showlegend=False, xaxis=dict(range=[0, top * 1.9], visible=False), yaxis=dict(title=None), margin=dict(b=70)
+    )
+    theme.apply(fig, title, COVERAGE_SOURCE, height=320)
+    return _labels_in_fixed_margin(fig)
