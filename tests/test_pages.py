@@ -9,6 +9,7 @@ from tests.apptest_helpers import assert_healthy, open_page
 PAGES = {
     "app_pages/overview.py": "UK medicines manufacturing capability",
     "app_pages/map.py": "Map of sites and centres",
+    "app_pages/region.py": "Region profile",
     "app_pages/gaps.py": "Capability gaps",
     "app_pages/investment.py": "Public investment",
     "app_pages/centres.py": "Centres of excellence",
