@@ -459,14 +459,16 @@ def facility_list(directory_rows: pd.DataFrame) -> pd.DataFrame:
     """The area's facilities (rows of the Directory's table) to read on screen, operational first."""
     status_rank = (~directory_rows["status"].isin(landscape.ACTIVE_STATUSES)).astype(int)
     rows = directory_rows.assign(_rank=status_rank).sort_values(["_rank", "name"], kind="stable")
+    employees = rows["employees"].astype("Float64")
     return pd.DataFrame(
         {
             "Name": rows["name"],
+            # Second, so the link is on screen without scrolling the table sideways.
+            "Profile": directory_link(rows["facility_id"]),
             "Type": rows["kind"].map(landscape.KIND_LABELS),
             "Status": rows["status"],
             "Town": rows["town"].fillna("not stated"),
+            "Employees": employees.map(lambda v: "not stated" if pd.isna(v) else f"{v:,.0f}").astype(object),
             "Capabilities": rows["capability_text"],
-            "Employees": rows["employees"],
-            "Profile": directory_link(rows["facility_id"]),
         }
     ).reset_index(drop=True)

@@ -63,3 +63,21 @@ def test_a_copied_link_reproduces_a_comparison(browser, app_url):
     assert tab.locator('[data-testid="stException"]').count() == 0
     assert errors == []
     fresh.close()
+
+
+def test_a_region_clicked_on_the_map_opens_its_profile(page, app_url):
+    from tests.e2e.test_map_page import REGION_DOT_JS
+
+    page.goto(f"{app_url}/map?layer=regions")
+    wait_until_drawn(page)
+    spot = page.evaluate(REGION_DOT_JS, "TLM")  # Scotland's labelled dot on the region map
+    page.mouse.click(spot["x"], spot["y"])
+    page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=READY_TIMEOUT_MS)
+    wait_until_drawn(page)
+    page.get_by_role("link", name="Open the Scotland profile").click()
+    page.wait_for_function("() => window.location.pathname.endsWith('/region')", timeout=READY_TIMEOUT_MS)
+    page.wait_for_function("() => window.location.search.includes('area=TLM')", timeout=READY_TIMEOUT_MS)
+    wait_until_drawn(page)
+    assert [s.split(":")[0] for s in sentences(page)] == ["Scotland"]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.console_errors == []
