@@ -90,11 +90,7 @@ for code, column in block("In one sentence"):
         st.markdown(f"#### {region_profile.area_name(code)}")
         st.markdown(region_profile.headline(code, counts, levels, p["money"], p["cover"]))
         if p["cover"].low:
-            st.caption(
-                "“At least”: this data lists too little of the region's industry to say more "
-                f"(fewer than {region_profile.LOW_COVERAGE_SITES} operational sites, or their stated "
-                f"headcount under {region_profile.LOW_COVERAGE_SHARE:.0%} of BRES jobs, or no BRES figure)."
-            )
+            st.caption(region_profile.low_coverage_reason(p["cover"]))
 
 outlines, geojson = caching.region_outlines(), caching.region_geojson()
 rings = map_figures.region_rings(geojson) if geojson else None
@@ -183,8 +179,11 @@ for i, (code, column) in enumerate(block("The industry in official statistics"))
 for i, (code, column) in enumerate(block("Facilities")):
     rows = directory_table.loc[directory_table["facility_id"].isin(profiles[code]["facilities"]["facility_id"])]
     with column:
+        listed = region_profile.facility_list(rows)
+        if len(listed) > directory.MAX_SHOWN:  # a grid of 100k rows is megabytes per rerun
+            st.caption(f"The first {directory.MAX_SHOWN:,} of {len(listed):,}; the downloads have them all.")
         st.dataframe(
-            region_profile.facility_list(rows),
+            listed.head(directory.MAX_SHOWN),
             hide_index=True,
             width="stretch",
             height=420,

@@ -168,6 +168,9 @@ def test_at_least_only_where_coverage_is_low():
     low = region_profile.headline("TLC", counts, levels, cash, region_profile.coverage(thin_heads, bres, "TLC"))
     assert "at least" not in fair and "lacks 2" in fair
     assert low.count("at least") == 2 and "no listed facility holds 2" in low
+    assert "12% of BRES jobs" in region_profile.low_coverage_reason(region_profile.coverage(thin_heads, bres, "TLC"))
+    assert "fewer than 10" in region_profile.low_coverage_reason(region_profile.coverage(few, bres, "TLC"))
+    assert region_profile.low_coverage_reason(region_profile.coverage(many, bres, "TLC")) == ""
     assert "12 medicines-manufacturing facilities (12 sites, 0 innovation centres)" in fair
 
 

@@ -345,6 +345,20 @@ def coverage(facilities: pd.DataFrame, bres: pd.DataFrame | None, code: str) -> 
     )
 
 
+def low_coverage_reason(cover: Coverage) -> str:
+    """Why a profile reads "at least" (empty when coverage is not low)."""
+    if not cover.low:
+        return ""
+    reasons = []
+    if cover.operational_sites < LOW_COVERAGE_SITES:
+        reasons.append(f"fewer than {LOW_COVERAGE_SITES} operational sites are listed")
+    if cover.share is None:
+        reasons.append("no BRES jobs figure to measure the list against")
+    elif cover.share < LOW_COVERAGE_SHARE:
+        reasons.append(f"their stated headcount is {cover.share:.0%} of BRES jobs (under {LOW_COVERAGE_SHARE:.0%})")
+    return "“At least”: the data lists only part of the industry here: " + "; ".join(reasons) + "."
+
+
 def rounded_jobs(jobs: int) -> str:
     """BRES sums of rounded cells, shown to the nearest hundred: never as an exact count."""
     return f"about {round(jobs, -2):,}"
