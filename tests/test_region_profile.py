@@ -261,3 +261,20 @@ def test_region_map_zooms_to_the_region(facility_frame, embedded):
     x, y = map_figures.projection.to_plane(located["longitude"], located["latitude"])
     assert (x > fig.layout.xaxis.range[0]).all() and (x < fig.layout.xaxis.range[1]).all()
     assert (y > fig.layout.yaxis.range[0]).all() and (y < fig.layout.yaxis.range[1]).all()
+
+
+def test_a_region_with_no_gap_lists_none(gap_table):
+    no_gaps = gap_table.assign(gap_score=0.0, national=False, gap_level=gaps.COVERED)
+    assert region_profile.largest_gaps(no_gaps, "TLC").empty
+    assert region_profile.largest_gaps(no_gaps, UK).empty
+
+
+@pytest.mark.parametrize("code", ["TLM", UK])
+def test_the_listed_facilities_are_the_profiles(facility_frame, embedded, code):
+    from lib.analysis import directory
+
+    names = dict(zip(embedded["capabilities"]["capability_id"], embedded["capabilities"]["name"]))
+    table = directory.directory_table(facility_frame, embedded["sites"], embedded["centres"], names)
+    rows = region_profile.area_facilities(table, code)
+    assert sorted(rows["facility_id"]) == sorted(region_profile.area_facilities(facility_frame, code)["facility_id"])
+    assert len(region_profile.facility_list(rows, 5)) == min(5, len(rows))

@@ -121,6 +121,8 @@ def largest_gaps(gap_table: pd.DataFrame, code: str, n: int = 5) -> pd.DataFrame
     if code == UK:
         national = gaps.national_gaps(gap_table)
         rows = national.loc[national["national"]].head(n)
+        if rows.empty:
+            return pd.DataFrame({"Capability": pd.Series(dtype=object), "Why": pd.Series(dtype=object)})
         level = np.where(rows["uk_count"] == 0, ABSENT, THIN)
         return pd.DataFrame(
             {
@@ -135,6 +137,8 @@ def largest_gaps(gap_table: pd.DataFrame, code: str, n: int = 5) -> pd.DataFrame
         ).reset_index(drop=True)
     region_rows = gaps.restrict(gap_table, regions=(code,))
     top = gaps.top_gaps(region_rows.loc[region_rows["gap_score"] > 0], n, include_national=True)
+    if top.empty:  # every capability held at the UK rate or better, and near
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ("Capability", "Gap score", "Why")})
     # Distance is known only with the ONS boundaries (reach); without them it is left unsaid.
     km = top["median_km"].map(lambda v: "" if pd.isna(v) else f"; nearest ~{v:,.0f} km away")
     km = km.where(top["uk_count"] > 0, "; none anywhere in the UK")
@@ -469,10 +473,11 @@ def directory_link(facility_ids: pd.Series) -> pd.Series:
     return "directory?site=" + facility_ids.astype(str)
 
 
-def facility_list(directory_rows: pd.DataFrame) -> pd.DataFrame:
-    """The area's facilities (rows of the Directory's table) to read on screen, operational first."""
+def facility_list(directory_rows: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The area's facilities (rows of the Directory's table) to read on screen, operational first,
+    then by name; only the first ``limit`` rows are built (a grid shows a few hundred)."""
     status_rank = (~directory_rows["status"].isin(landscape.ACTIVE_STATUSES)).astype(int)
-    rows = directory_rows.assign(_rank=status_rank).sort_values(["_rank", "name"], kind="stable")
+    rows = directory_rows.assign(_rank=status_rank).sort_values(["_rank", "name"], kind="stable").head(limit)
     employees = rows["employees"].astype("Float64")
     return pd.DataFrame(
         {
