@@ -280,21 +280,17 @@ def year_chart(
 
 
 def gva_chart(series: pd.DataFrame, code: str, y_max: float | None = None) -> go.Figure:
-    """The area's pharmaceutical GVA by year (£m, current prices), the latest value labelled."""
+    """The area's pharmaceutical GVA by year (£m, current prices); the title gives the latest value."""
     name = region_profile.area_name(code)
     if series.empty:
         fig = go.Figure()
         return theme.apply(fig, f"No ONS GVA figures for {name}", GVA_SOURCE, height=420)
-    last = len(series) - 1
-    text = [theme.format_gbp(v * 1e6) if i == last else "" for i, v in enumerate(series["gva_gbp_million"])]
     fig = go.Figure(
         go.Scatter(
             x=series["year"],
             y=series["gva_gbp_million"],
-            mode="lines+markers+text",
-            text=text,
-            textposition="top left",
-            textfont=dict(size=15),
+            # The latest value is in the title: a label on the line collided with it in a narrow column.
+            mode="lines+markers",
             line=dict(color=theme.FOCUS, width=3),
             customdata=np.stack([series["uk_share"].fillna(0) * 100], axis=-1),
             hovertemplate="<b>%{x}</b><br>£%{y:,.0f}m (%{customdata[0]:.1f}% of the UK)<extra></extra>",
