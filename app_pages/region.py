@@ -174,6 +174,8 @@ for i, (code, column) in enumerate(block("The industry in official statistics"))
             fitted(region_figures.coverage_chart(p["cover"], code, scales.coverage_max)),
             key=f"region-coverage-{i}",
             finding=region_profile.coverage_sentence(p["cover"]),
+            # Both BRES years; year-on-year jumps in these rounded sums are noise, not change.
+            data=region_profile.bres_series(bres, code),
         )
 
 for i, (code, column) in enumerate(block("Facilities")):
