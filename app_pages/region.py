@@ -49,26 +49,16 @@ for missing in ("ons_gva_pharma_itl1", "ons_bres_pharma_jobs_itl1"):
     if missing in data.errors:
         widgets.show_dataset_error(data.errors[missing])
 
-profiles = {}
-for code in codes:
-    facilities = region_profile.area_facilities(facility_frame, code)
-    capability = region_profile.capability_profile(gap_table, code)
-    profiles[code] = {
-        "facilities": facilities,
-        "capability": capability,
-        "awards": region_profile.area_awards(frames["investments"], code),
-        "money": region_profile.money(frames["investments"], frames["regions"], code),
-        "cover": region_profile.coverage(facilities, bres, code),
-        "gva": region_profile.gva_series(gva, code),
-    }
-
+profiles = {
+    code: region_profile.area_profile(
+        code, facility_frame, gap_table, frames["investments"], frames["regions"], gva, bres
+    )
+    for code in codes
+}
 # Scales shared by the two columns, so equal bars are equal amounts.
 scales = region_profile.shared_scales(profiles)
-
-
+# Side by side, titles wrap for a half-width column and keep room for the same number of lines.
 title_chars = region_figures.NARROW_TITLE_CHARS if len(codes) > 1 else region_figures.WIDE_TITLE_CHARS
-
-
 title_lines = region_figures.NARROW_TITLE_LINES if len(codes) > 1 else 1
 
 
@@ -109,13 +99,7 @@ for i, (code, column) in enumerate(block("Capabilities against the UK")):
         widgets.chart(
             fitted(region_figures.capability_chart(p["capability"], code, scales.capability_max)),
             key=f"region-capabilities-{i}",
-            finding=(
-                "Operational sites and centres holding each capability. Thin: under half the UK rate per "
-                "million people. For the UK, thin means held in fewer than 6 regions (a national gap)."
-                if code == region_profile.UK
-                else "Operational sites and centres holding each capability. Thin: under half the UK rate "
-                "per million people; absent: no listed operational facility holds it."
-            ),
+            finding=region_profile.capability_note(code),
             data=p["capability"],
         )
         st.markdown("**Largest gaps**" if code != region_profile.UK else "**National gaps**")

@@ -195,13 +195,15 @@ def test_bres_is_great_britain_only(embedded):
 
 def test_shared_scales_only_between_two_regions(embedded, facility_frame, gap_table):
     def profile(code):
-        facilities = region_profile.area_facilities(facility_frame, code)
-        return {
-            "capability": region_profile.capability_profile(gap_table, code),
-            "awards": region_profile.area_awards(embedded["investments"], code),
-            "gva": region_profile.gva_series(embedded["ons_gva_pharma_itl1"], code),
-            "cover": region_profile.coverage(facilities, embedded["ons_bres_pharma_jobs_itl1"], code),
-        }
+        return region_profile.area_profile(
+            code,
+            facility_frame,
+            gap_table,
+            embedded["investments"],
+            embedded["regions"],
+            embedded["ons_gva_pharma_itl1"],
+            embedded["ons_bres_pharma_jobs_itl1"],
+        )
 
     two = region_profile.shared_scales({"TLI": profile("TLI"), "TLM": profile("TLM")})
     assert two.capability_max == max(profile(c)["capability"]["count"].max() for c in ("TLI", "TLM"))

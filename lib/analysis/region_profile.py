@@ -428,6 +428,38 @@ def headline(code: str, counts: dict, levels: dict[str, int], cash: Money, cover
     return f"{area_name(code)}: {facilities}; {held}, {lacking}; {money_text}."
 
 
+# ---------------------------------------------------------------- one area, all together
+
+
+def area_profile(
+    code: str,
+    facility_frame: pd.DataFrame,
+    gap_table: pd.DataFrame,
+    investments: pd.DataFrame,
+    regions: pd.DataFrame,
+    gva: pd.DataFrame | None,
+    bres: pd.DataFrame | None,
+) -> dict:
+    """Everything the Region page shows for one area (the ONS frames may be None: not loaded)."""
+    facilities = area_facilities(facility_frame, code)
+    return {
+        "facilities": facilities,
+        "capability": capability_profile(gap_table, code),
+        "awards": area_awards(investments, code),
+        "money": money(investments, regions, code),
+        "cover": coverage(facilities, bres, code),
+        "gva": gva_series(gva, code),
+    }
+
+
+def capability_note(code: str) -> str:
+    """What the capability chart counts and what its levels mean."""
+    counted = "Operational sites and centres holding each capability. Thin: under half the UK rate per million people"
+    if code == UK:
+        return f"{counted}; for the UK, thin means held in fewer than {gaps.GapParams().national_min_regions} regions (a national gap)."
+    return f"{counted}; absent: no listed operational facility holds it."
+
+
 # ---------------------------------------------------------------- side by side
 
 
@@ -444,7 +476,7 @@ class Scales:
 
 
 def shared_scales(profiles: dict[str, dict]) -> Scales:
-    """``profiles``: area code -> {"capability", "awards", "gva", "cover"} as the page builds them."""
+    """``profiles``: area code -> :func:`area_profile`."""
     parts = list(profiles.values())
     dated = [p["awards"].dropna(subset=["year"]) for p in parts]
     dated = [frame for frame in dated if not frame.empty]
