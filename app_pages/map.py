@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lib.analysis import map_selection, region_metrics
+from lib.data.schemas import ITL1_NAMES
 from lib.figures import map_figures
 from lib.figures.text_tables import markdown_table
 from lib.ui import caching, state, widgets
@@ -95,6 +96,14 @@ else:
     )
     if filters.regions:
         st.button("Show all regions", key="map-all-regions", on_click=lambda: st.session_state.update(f_region=[]))
+    if len(filters.regions) == 1:
+        # A clicked region's whole story is one click away.
+        st.page_link(
+            "app_pages/region.py",
+            label=f"Open the {ITL1_NAMES[filters.regions[0]]} profile",
+            icon=":material/location_on:",
+            query_params={"area": filters.regions[0]},
+        )
 
 picked_ids = [i for i in st.session_state["url_site"].split(",") if i]
 picked = map_selection.facilities_for_selection(facilities, picked_ids)

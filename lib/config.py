@@ -18,7 +18,17 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
 SOURCE_DIR = DEFAULT_DATA_DIR / "source"
 
-DATASETS = ("capabilities", "regions", "sites", "centres", "investments", "mmip_proposals")
+DATASETS = (
+    "capabilities",
+    "regions",
+    "sites",
+    "centres",
+    "investments",
+    "mmip_proposals",
+    # Official statistics (ONS, Open Government Licence): the yardstick for coverage.
+    "ons_gva_pharma_itl1",
+    "ons_bres_pharma_jobs_itl1",
+)
 
 
 def is_url(location: str | Path) -> bool:

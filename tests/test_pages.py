@@ -10,6 +10,7 @@ from tests.data_rules import default_landscape
 PAGES = {
     "app_pages/overview.py": "UK medicines manufacturing capability",
     "app_pages/map.py": "Map of sites and centres",
+    "app_pages/region.py": "Region profile",
     "app_pages/gaps.py": "Capability gaps",
     "app_pages/investment.py": "Public investment",
     "app_pages/centres.py": "Centres of excellence",

@@ -16,7 +16,16 @@ from lib import config
 from lib.data.loading import DatasetError, read_source_csv, validate, write_parquet
 
 # Capabilities first: the other datasets' capability lists are checked against it.
-BUILD_ORDER = ("capabilities", "regions", "mmip_proposals", "sites", "centres", "investments")
+BUILD_ORDER = (
+    "capabilities",
+    "regions",
+    "mmip_proposals",
+    "sites",
+    "centres",
+    "investments",
+    "ons_gva_pharma_itl1",
+    "ons_bres_pharma_jobs_itl1",
+)
 
 
 def build_all(source_dir: Path | None = None) -> dict[str, pd.DataFrame]:

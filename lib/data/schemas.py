@@ -28,6 +28,9 @@ ITL1_NAMES = {
 }
 ITL1_CODES = tuple(ITL1_NAMES)
 UK_WIDE = "UK"
+GREAT_BRITAIN = "GB"
+# BRES covers Great Britain: every region but Northern Ireland.
+GB_CODES = tuple(code for code in ITL1_CODES if code != "TLN")
 
 # "unconfirmed": a source shows the facility existed, but none seen says whether it still operates.
 SITE_STATUSES = (
@@ -328,6 +331,49 @@ def mmip_proposals_schema(capability_ids: set[str] | None = None) -> pa.DataFram
     )
 
 
+def ons_gva_pharma_itl1_schema() -> pa.DataFrameSchema:
+    """ONS regional GVA (balanced) of SIC 2007 division 21, current prices, £ million."""
+    return pa.DataFrameSchema(
+        {
+            "itl1_code": _choice((*ITL1_CODES, UK_WIDE)),
+            "name": _text(),
+            "year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE)),
+            # Stated as published; GVA can in principle be negative, so no lower bound.
+            "gva_gbp_million": pa.Column(float),
+            "sic07": _choice(("21",)),
+            "measure": _text(),
+            "source_url": _text(),
+            "source_table": _text(),
+            "as_of": _text(checks=[pa.Check.str_matches(DATE_AT_PRECISION)]),
+        },
+        unique=["itl1_code", "year"],
+        strict=True,
+        ordered=True,
+        name="ons_gva_pharma_itl1",
+    )
+
+
+def ons_bres_pharma_jobs_itl1_schema() -> pa.DataFrameSchema:
+    """ONS BRES employment in SIC 21 by ITL1 region of Great Britain (rounded, partly suppressed)."""
+    return pa.DataFrameSchema(
+        {
+            "itl1_code": _choice((*GB_CODES, GREAT_BRITAIN)),
+            "name": _text(),
+            "year": pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE)),
+            "jobs": pa.Column("Int64", pa.Check.ge(0)),
+            "sic07": _choice(("21",)),
+            "measure": _text(),
+            "source_url": _text(),
+            "as_of": _text(checks=[pa.Check.str_matches(DATE_AT_PRECISION)]),
+            "note": _text(),
+        },
+        unique=["itl1_code", "year"],
+        strict=True,
+        ordered=True,
+        name="ons_bres_pharma_jobs_itl1",
+    )
+
+
 def schema_for(name: str, capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
     builders = {
         "capabilities": lambda: capabilities_schema(),
@@ -336,5 +382,7 @@ def schema_for(name: str, capability_ids: set[str] | None = None) -> pa.DataFram
         "centres": lambda: centres_schema(capability_ids),
         "investments": lambda: investments_schema(capability_ids),
         "mmip_proposals": lambda: mmip_proposals_schema(capability_ids),
+        "ons_gva_pharma_itl1": ons_gva_pharma_itl1_schema,
+        "ons_bres_pharma_jobs_itl1": ons_bres_pharma_jobs_itl1_schema,
     }
     return builders[name]()

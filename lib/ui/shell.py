@@ -35,6 +35,7 @@ def navigation_pages() -> list[st.Page]:
             pages / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True
         ),
         st.Page(pages / "map.py", title="Map", icon=":material/map:", url_path="map"),
+        st.Page(pages / "region.py", title="Region profile", icon=":material/location_on:", url_path="region"),
         st.Page(pages / "gaps.py", title="Capability gaps", icon=":material/grid_view:", url_path="gaps"),
         st.Page(pages / "investment.py", title="Investment", icon=":material/payments:", url_path="investment"),
         st.Page(pages / "centres.py", title="Centres of excellence", icon=":material/hub:", url_path="centres"),

@@ -9,7 +9,7 @@ from tests.e2e.harness import wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "map", "gaps", "investment", "centres", "directory", "present", "about"]
+PAGES = ["", "map", "region?area=TLN&vs=UK", "gaps", "investment", "centres", "directory", "present", "about"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 # Streamlit's own chrome that no app code can change. Each entry: (rule id, CSS selector prefix).

@@ -8,7 +8,7 @@ from tests.e2e.harness import READY_TIMEOUT_MS, wait_until_drawn
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "map", "gaps", "investment", "centres", "directory", "about"]
+PAGES = ["", "map", "region?area=TLN&vs=UK", "gaps", "investment", "centres", "directory", "about"]
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,0 +1,188 @@
+"""Region: everything about one ITL1 region on one page, and a second region (or the UK) beside it.
+
+Each block is one row of columns, one column per area, so the same block starts at the same height
+in both and the difference reads across."""
+
+import streamlit as st
+
+from lib.analysis import directory, landscape, region_profile
+from lib.data.export import slug
+from lib.figures import map_figures, region_figures, theme
+from lib.figures.text_tables import markdown_table, markdown_text
+from lib.ui import caching, state, widgets
+
+st.title("Region profile")
+frames = caching.require("capabilities", "regions", "sites", "centres", "investments")
+data = caching.datasets()
+filters = state.current_filters()
+
+# ---- page state: the region and what stands beside it, in the link (?area=TLC&vs=UK) ----
+NO_COMPARISON = ""
+comparisons = [NO_COMPARISON, *region_profile.comparison_choices()]
+default_area = filters.regions[0] if len(filters.regions) == 1 else region_profile.choices()[0]
+state.url_choice("area", region_profile.choices(), default_area)
+state.url_choice("vs", comparisons, NO_COMPARISON)
+pick, beside = st.columns(2)
+area = pick.selectbox("Region", region_profile.choices(), key="url_area", format_func=region_profile.area_name)
+versus = beside.selectbox(
+    "Side by side with",
+    comparisons,
+    key="url_vs",
+    format_func=lambda code: "nothing (one profile)" if code == NO_COMPARISON else region_profile.area_name(code),
+)
+state.sync_query_params({"area": area, **({"vs": versus} if versus else {})}, owned={"area", "vs"})
+# ---- end of page state ----
+
+st.caption(
+    "A profile shows the whole region, every status, in the default scope (sites making human medicines, "
+    "diagnostics or packaging, and every centre): the sidebar filters do not apply here. "
+    "The sidebar's link reproduces this view, comparison included."
+)
+codes = [area, versus] if versus else [area]
+
+# The default landscape: every status, sites making human medicines, diagnostics or packaging.
+facility_frame = caching.filtered_facilities(landscape.Filters())
+directory_table = caching.directory_tables()[0]
+names = caching.capability_names()
+# The default landscape (scope) the other pages count: the sidebar filters do not apply here.
+gap_table = caching.gap_table(landscape.Filters())
+gva = data.frames.get("ons_gva_pharma_itl1")
+bres = data.frames.get("ons_bres_pharma_jobs_itl1")
+for missing in ("ons_gva_pharma_itl1", "ons_bres_pharma_jobs_itl1"):
+    if missing in data.errors:
+        widgets.show_dataset_error(data.errors[missing])
+
+profiles = {
+    code: region_profile.area_profile(
+        code, facility_frame, gap_table, frames["investments"], frames["regions"], gva, bres
+    )
+    for code in codes
+}
+# Scales shared by the two columns, so equal bars are equal amounts.
+scales = region_profile.shared_scales(profiles)
+# Side by side, titles wrap for a half-width column and keep room for the same number of lines.
+title_chars = region_figures.NARROW_TITLE_CHARS if len(codes) > 1 else region_figures.WIDE_TITLE_CHARS
+title_lines = region_figures.NARROW_TITLE_LINES if len(codes) > 1 else 1
+
+
+def fitted(fig):
+    return region_figures.fit_title(fig, title_chars, title_lines)
+
+
+def block(title: str):
+    """One row of the page: a heading, then one column per area."""
+    st.subheader(title, anchor=False)
+    return zip(codes, st.columns(len(codes), gap="large"))
+
+
+for code, column in block("In one sentence"):
+    p = profiles[code]
+    with column, st.container(border=True):
+        counts = region_profile.facility_counts(p["facilities"])
+        levels = region_profile.level_counts(p["capability"])
+        st.markdown(f"#### {region_profile.area_name(code)}")
+        st.markdown(region_profile.headline(code, counts, levels, p["money"], p["cover"]))
+        if p["cover"].low:
+            st.caption(region_profile.low_coverage_reason(p["cover"]))
+
+outlines, geojson = caching.region_outlines(), caching.region_geojson()
+rings = map_figures.region_rings(geojson) if geojson else None
+for i, (code, column) in enumerate(block("Sites and centres")):
+    facilities = profiles[code]["facilities"]
+    with column:
+        widgets.chart(
+            fitted(region_figures.region_map(facilities, code, outlines, rings, frames["capabilities"])),
+            key=f"region-map-{i}",
+            finding=map_figures.facility_map_caption(facilities),
+        )
+
+for i, (code, column) in enumerate(block("Capabilities against the UK")):
+    p = profiles[code]
+    with column:
+        widgets.chart(
+            fitted(region_figures.capability_chart(p["capability"], code, scales.capability_max)),
+            key=f"region-capabilities-{i}",
+            finding=region_profile.capability_note(code),
+            data=p["capability"],
+        )
+        st.markdown("**Largest gaps**" if code != region_profile.UK else "**National gaps**")
+        gaps_shown = region_profile.largest_gaps(gap_table, code)
+        if gaps_shown.empty:
+            st.caption("No gap: every capability is held at least at half the UK rate.")
+        else:
+            st.markdown(markdown_table(gaps_shown))
+        changes = region_profile.proposed_changes(facility_frame, p["capability"], code)
+        st.markdown("**What proposed facilities would change**")
+        if changes.empty:
+            st.caption("No facility proposed or under construction in the data here.")
+        else:
+            st.markdown("\n".join(f"- {line}" for line in region_profile.change_lines(changes, markdown_text)))
+
+for i, (code, column) in enumerate(block("Public money received")):
+    p = profiles[code]
+    cash = p["money"]
+    with column:
+        left, right = st.columns(2)
+        left.metric("Traced public money", theme.format_gbp(cash.total_gbp))
+        right.metric("Awards with an amount", f"{cash.awards_with_amount} of {cash.awards}")
+        st.caption(region_profile.money_note(cash, code))
+        widgets.chart(
+            fitted(region_figures.programme_chart(p["awards"], code)),
+            key=f"region-programmes-{i}",
+            finding="Award records only; headline programme budgets are on the Investment page, never added.",
+        )
+        widgets.chart(
+            fitted(region_figures.year_chart(p["awards"], code, scales.years, scales.year_peak_gbp)),
+            key=f"region-years-{i}",
+            finding=region_profile.undated_sentence(p["awards"]),
+        )
+
+for code, column in block("Centres of excellence"):
+    hosted = region_profile.centres_hosted(profiles[code]["facilities"], frames["centres"], names)
+    with column:
+        if hosted.empty:
+            st.caption(f"No innovation centre listed in {region_profile.area_name(code)}.")
+        else:
+            # A grid of fixed height: the UK's 27 centres and a region's one line up with the next block.
+            st.dataframe(hosted, hide_index=True, width="stretch", height=min(36 + 35 * len(hosted), 320))
+
+for i, (code, column) in enumerate(block("The industry in official statistics")):
+    p = profiles[code]
+    with column:
+        if not p["gva"].empty:
+            widgets.chart(
+                fitted(region_figures.gva_chart(p["gva"], code, scales.gva_max)),
+                key=f"region-gva-{i}",
+                finding="Gross value added of the pharmaceutical industry (SIC 21), current prices: not adjusted "
+                "for inflation.",
+                data=p["gva"],
+            )
+        widgets.chart(
+            fitted(region_figures.coverage_chart(p["cover"], code, scales.coverage_max)),
+            key=f"region-coverage-{i}",
+            finding=region_profile.coverage_sentence(p["cover"]),
+            # Both BRES years; year-on-year jumps in these rounded sums are noise, not change.
+            data=region_profile.bres_series(bres, code),
+        )
+
+for i, (code, column) in enumerate(block("Facilities")):
+    # The Directory's rows of the same facilities (same region test: no id lookup over 100k rows).
+    rows = region_profile.area_facilities(directory_table, code)
+    with column:
+        if len(rows) > directory.MAX_SHOWN:  # a grid of 100k rows is megabytes per rerun
+            st.caption(f"The first {directory.MAX_SHOWN:,} of {len(rows):,}; the downloads have them all.")
+        st.dataframe(
+            region_profile.facility_list(rows, directory.MAX_SHOWN),
+            hide_index=True,
+            width="stretch",
+            height=420,
+            column_config={
+                "Name": st.column_config.TextColumn(width="medium"),
+                "Profile": st.column_config.LinkColumn("Directory", display_text="Open profile"),
+            },
+        )
+        widgets.download_buttons(
+            lambda rows=rows: directory.export_table(rows),
+            f"facilities-{slug(region_profile.area_name(code))}",
+            key=f"region-facilities-{i}",
+        )
