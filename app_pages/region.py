@@ -125,17 +125,18 @@ for i, (code, column) in enumerate(block("Public money received")):
         left, right = st.columns(2)
         left.metric("Traced public money", theme.format_gbp(cash.total_gbp))
         right.metric("Awards with an amount", f"{cash.awards_with_amount} of {cash.awards}")
-        st.caption(region_profile.money_note(cash, code))
         widgets.chart(
             fitted(region_figures.programme_chart(p["awards"], code)),
             key=f"region-programmes-{i}",
-            finding="Award records only; headline programme budgets are on the Investment page, never added.",
+            finding=region_profile.programme_note(cash),
         )
         widgets.chart(
             fitted(region_figures.year_chart(p["awards"], code, scales.years, scales.year_peak_gbp)),
             key=f"region-years-{i}",
             finding=region_profile.undated_sentence(p["awards"]),
         )
+        # Under the charts: its length differs between columns, and the charts should line up.
+        st.caption(region_profile.money_note(cash, code))
 
 for code, column in block("Centres of excellence"):
     hosted = region_profile.centres_hosted(profiles[code]["facilities"], frames["centres"], names)

@@ -281,3 +281,10 @@ def test_the_listed_facilities_are_the_profiles(facility_frame, embedded, code):
     rows = region_profile.area_facilities(table, code)
     assert sorted(rows["facility_id"]) == sorted(region_profile.area_facilities(facility_frame, code)["facility_id"])
     assert len(region_profile.facility_list(rows, 5)) == min(5, len(rows))
+
+
+def test_programme_note_counts_awards_with_no_amount():
+    cash = region_profile.Money(1e6, awards=4, awards_with_amount=3, grants_gbp=None, loans_gbp=None, uk_wide_gbp=0)
+    assert region_profile.programme_note(cash).endswith("1 award states no amount.")
+    full = region_profile.Money(1e6, 3, 3, None, None, 0.0)
+    assert "no amount" not in region_profile.programme_note(full)

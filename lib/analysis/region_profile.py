@@ -252,6 +252,12 @@ def money(investments: pd.DataFrame, regions: pd.DataFrame, code: str) -> Money:
     )
 
 
+def programme_note(cash: Money) -> str:
+    missing = cash.awards - cash.awards_with_amount
+    unstated = f" {plural(missing, 'award')} state{'s' if missing == 1 else ''} no amount." if missing else ""
+    return "Award records only; headline programme budgets are on the Investment page, never added." + unstated
+
+
 def money_note(cash: Money, code: str) -> str:
     """Under the money figures: grants and loans, and what the UK's total includes."""
     if cash.instrument_known:

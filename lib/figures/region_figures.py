@@ -219,9 +219,8 @@ def programme_chart(awards: pd.DataFrame, code: str, rows: int = TOP_PROGRAMMES 
     shown = programmes.iloc[::-1].reset_index(drop=True)
     is_other = shown["programme"].str.endswith(" other programmes")
     not_stated = shown["awards_not_stated"].astype(int)
-    text = shown["public_gbp"].map(theme.format_gbp) + np.where(
-        not_stated > 0, " + " + not_stated.astype(str) + " not stated", ""
-    )
+    # Amounts only: "+ n not stated" did not fit a half-width column (the finding gives the count).
+    text = shown["public_gbp"].map(theme.format_gbp).where(shown["public_gbp"] > 0, "amount not stated")
     fig = go.Figure(
         go.Bar(
             y=theme.plain_text(shown["programme"]).map(lambda t: wrap(t, LABEL_CHARS)).tolist(),
