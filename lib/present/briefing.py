@@ -43,11 +43,7 @@ CHART_FONT_PX = 20
 MIN_CHART_PT = 14
 IMAGE_SCALE = 2  # pixels per CSS pixel: sharp on a projector
 TABLE_ROWS = 12
-DATA_NOTES = [
-    "Every number comes from a public source cited row by row in the dashboard's data; nothing is estimated.",
-    "Empty values mean “not stated” and are left out of sums.",
-    "Programme-level budgets overlap the awards they fund and are never added to award totals.",
-]
+DATA_NOTES = slides.DATA_NOTES
 # Arial's mean character width is about half an em in English text; 0.55 errs on the wide side
 # so a box is never too short. A text box's insets: 0.1 in left and right, 0.05 in top and bottom.
 CHAR_WIDTH_EM = 0.55

@@ -26,6 +26,12 @@ INVESTMENT_SOURCE = (
     "UK-wide awards and programme totals not included"
 )
 SLIDE_HEIGHT = 640  # px: with the title, finding and buttons this fills a 1080-line projector
+PRESENT_FONT_PX = 22  # chart text on a stage (Present page, offline deck): >= 20 px on a projector
+DATA_NOTES = [
+    "Every number comes from a public source cited row by row in the dashboard's data; nothing is estimated.",
+    "Empty values mean “not stated” and are left out of sums.",
+    "Programme-level budgets overlap the awards they fund and are never added to award totals.",
+]
 
 # Every money total a slide states carries its rule in these words, on every surface (Present
 # page, offline deck, briefing pack): two totals by different rules never read as a contradiction,
