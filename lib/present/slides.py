@@ -275,6 +275,9 @@ def mmip_centres(data: SlideData, slide: story.Slide) -> Rendered:
                 name=f"{match.title()} match",
                 marker_color=colour,
                 marker_pattern_shape="" if match == "full" else "/",
+                # Light stripes: the hatching still marks "partial" without colour, and the
+                # dark label on it stays readable.
+                marker_pattern_fgopacity=1.0 if match == "full" else 0.45,
                 text=[f"{v} {match}" if v else "" for v in values],
                 textposition="inside",
                 insidetextfont=dict(color="white" if match == "full" else theme.TEXT),
