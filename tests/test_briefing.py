@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.util import Emu
 
 from lib.figures import theme
@@ -171,6 +172,34 @@ def test_sources_slide_cites_each_source_once_with_the_dates(data):
     assert "Made 2026-12-06." in sources
     newest = max(frame["as_of"].max() for frame in (data.facilities, data.investments, data.regions))
     assert f"Data last verified: {newest}" in sources
+
+
+def _boxes_overlap(a, b) -> bool:
+    return min(a[2], b[2]) - max(a[0], b[0]) > 0 and min(a[3], b[3]) - max(a[1], b[1]) > 0
+
+
+@pytest.mark.parametrize("longest", [False, True])
+def test_every_shape_is_on_its_slide_and_none_overlaps_another(data, longest):
+    chosen = story.load()
+    if longest:  # the longest title and finding a story may have (story.MAX_TEXT characters)
+        words = ("Capability " * 40)[: story.MAX_TEXT].strip()
+        chosen = story.Story(
+            words,
+            tuple(
+                story.Slide(s.view, words, finding=words, filters=s.filters, settings=s.settings) for s in chosen.slides
+            ),
+        )
+    pack = briefing.build(chosen, data, render_png=Recorder())
+    deck = Presentation(io.BytesIO(pack.content))
+    for number, slide in enumerate(deck.slides, start=1):
+        boxes = [(s.left, s.top, s.left + s.width, s.top + s.height) for s in slide.shapes]
+        for left, top, right, bottom in boxes:
+            assert left >= 0 and top >= 0 and right <= deck.slide_width and bottom <= deck.slide_height, number
+        for i, box in enumerate(boxes):
+            assert not any(_boxes_overlap(box, other) for other in boxes[i + 1 :]), f"slide {number}"
+        for shape in slide.shapes:
+            if shape.has_text_frame:  # sized here: no client may grow a box off the slide
+                assert shape.text_frame.auto_size == MSO_AUTO_SIZE.NONE
 
 
 def _office() -> tuple[str | None, str | None]:

@@ -82,6 +82,12 @@ def _textbox(slide, left, top, width, height, text: str, size: float, bold: bool
     return frame
 
 
+def fitted_size(text: str, sizes: tuple[float, ...], max_height, width=CONTENT_WIDTH) -> float:
+    """The largest of ``sizes`` at which ``text`` fits in ``max_height`` (else the smallest): a
+    long title set a little smaller rather than pushing the chart off the slide."""
+    return next((size for size in sizes if text_height(text, size, width) <= max_height), sizes[-1])
+
+
 def _stacked_text(slide, top, text: str, size: float, **style) -> int:
     """A full-width text box at ``top`` as tall as its text; returns the top of what comes next."""
     height = text_height(text, size, CONTENT_WIDTH)
@@ -92,7 +98,8 @@ def _stacked_text(slide, top, text: str, size: float, **style) -> int:
 def _slide(deck, title: str) -> tuple[object, int]:
     """A blank slide with its title; returns the slide and the top of the space under the title."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: no placeholder styles to fight
-    return slide, _stacked_text(slide, Inches(0.3), title, TITLE_PT, bold=True, color=ACCENT)
+    size = fitted_size(title, (TITLE_PT, 24, 20), Inches(1.0))
+    return slide, _stacked_text(slide, Inches(0.3), title, size, bold=True, color=ACCENT)
 
 
 def _numbers(slide, numbers: list[tuple[str, str]], top) -> None:
@@ -175,7 +182,9 @@ def _footer(slide, rendered: slides.Rendered) -> int:
 def _story_slide(deck, data, spec: story.Slide, render_png, warnings: list[str]) -> slides.Rendered:
     rendered = slides.render(data, spec)
     slide, top = _slide(deck, rendered.title)
-    top = _stacked_text(slide, top, rendered.finding, FINDING_PT) + GAP
+    top = (
+        _stacked_text(slide, top, rendered.finding, fitted_size(rendered.finding, (FINDING_PT, 18), Inches(1.0))) + GAP
+    )
     png = None
     if rendered.figure is not None and not rendered.numbers:
         # The footer's height depends on the note, which a fallback may change: lay out after it.
@@ -219,15 +228,24 @@ def build(
     made = (today or date.today()).isoformat()
 
     title_slide = deck.slides.add_slide(deck.slide_layouts[6])
-    top = _stacked_text(title_slide, Inches(2.3), current.title, 40, bold=True, color=ACCENT)
     subtitle = current.subtitle or "UK medicines manufacturing capability"
-    _stacked_text(
-        title_slide,
-        top + Inches(0.2),
-        f"{subtitle}\nBriefing pack made {made} from the UK medicines manufacturing capability dashboard",
-        20,
-        color=MUTED,
+    subtitle = f"{subtitle}\nBriefing pack made {made} from the UK medicines manufacturing capability dashboard"
+    title_size = fitted_size(current.title, (40, 36, 32, 28), Inches(3.0))
+    subtitle_size = fitted_size(subtitle, (20, 18), Inches(2.0))
+    block = (
+        text_height(current.title, title_size, CONTENT_WIDTH)
+        + Inches(0.2)
+        + text_height(subtitle, subtitle_size, CONTENT_WIDTH)
     )
+    top = _stacked_text(
+        title_slide,
+        max(int((SLIDE_HEIGHT - block) / 2), Inches(0.4)),
+        current.title,
+        title_size,
+        bold=True,
+        color=ACCENT,
+    )
+    _stacked_text(title_slide, top + Inches(0.2), subtitle, subtitle_size, color=MUTED)
     titles.append(current.title)
 
     specs = list(current.slides)
