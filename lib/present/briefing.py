@@ -98,7 +98,7 @@ def _stacked_text(slide, top, text: str, size: float, **style) -> int:
 def _slide(deck, title: str) -> tuple[object, int]:
     """A blank slide with its title; returns the slide and the top of the space under the title."""
     slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank: no placeholder styles to fight
-    size = fitted_size(title, (TITLE_PT, 24, 20), Inches(1.0))
+    size = fitted_size(title, (TITLE_PT, 24, 20), Inches(1.1))  # two lines at 28 pt
     return slide, _stacked_text(slide, Inches(0.3), title, size, bold=True, color=ACCENT)
 
 
