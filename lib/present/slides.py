@@ -474,7 +474,7 @@ def stage_figure(fig: go.Figure, font_px: int, height: int | None = None) -> go.
     for annotation in out.layout.annotations:
         annotation.font.size = max(annotation.font.size or 0, font_px)
     shows_legend = out.layout.showlegend is not False and sum(t.showlegend is not False for t in out.data) > 1
-    has_axes = map_figures_axes_visible(out)
+    has_axes = _has_visible_axes(out)
     out.update_layout(
         title_text="",
         font_size=font_px,
@@ -505,7 +505,7 @@ def stage_figure(fig: go.Figure, font_px: int, height: int | None = None) -> go.
     return out
 
 
-def map_figures_axes_visible(fig: go.Figure) -> bool:
+def _has_visible_axes(fig: go.Figure) -> bool:
     """Whether the chart has visible axes (the offline map hides both)."""
     return fig.layout.xaxis.visible is not False and any(t.type in theme.AXIS_TRACE_TYPES for t in fig.data)
 
