@@ -1,11 +1,17 @@
-"""Present: step through a story on a projector; share it, load it, and download a briefing pack."""
+"""Present: a story on a projector. The stage fills the screen and holds only the slide: its title
+once, the finding in large type, the chart without a toolbar, the note and source, and the
+progress. Everything a presenter uses off stage (the slide's data, the story, the link, the
+briefing pack, the offline deck) sits below it, out of view while presenting."""
+
+import html
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
 from lib import config
 from lib.data import export
-from lib.present import briefing, slides, static_images, story
-from lib.ui import caching, shell, state, widgets
+from lib.present import briefing, deck, slides, static_images, story
+from lib.ui import caching, shell, state
 
 KEYBOARD_JS = (config.PROJECT_ROOT / "assets" / "present_keys.html").read_text(encoding="utf-8")
 st.html(config.PROJECT_ROOT / "assets" / "present.css")
@@ -29,6 +35,20 @@ def step(by: int, shown: story.Story) -> None:
     st.session_state["present_slide"] = story.clamp_index(st.session_state.get("present_slide", 0) + by, shown)
 
 
+def paragraph(text: str, css_class: str) -> None:
+    # Escaped, and "$" too: Streamlit's markdown would read "$...$" as mathematics.
+    safe = html.escape(text).replace("$", "&#36;")
+    st.markdown(f'<p class="{css_class}">{safe}</p>', unsafe_allow_html=True)
+
+
+def live_view_url() -> str:
+    """This page's address without the slide, for the offline deck's last slide."""
+    parts = urlsplit(st.context.url or "")
+    if not parts.netloc:
+        return deck.DEFAULT_LIVE_URL
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
 current = st.session_state.get("present_story") or caching.default_story()
 if "present_slide" not in st.session_state:
     st.session_state["present_slide"] = story.index_from_url(st.query_params.get("slide"), current)
@@ -38,40 +58,68 @@ state.sync_query_params({"slide": story.url_value(index)}, owned={"slide"})
 data = caching.slide_data()
 spec = current.slides[index]
 rendered = slides.render(data, spec)
+text = slides.slide_text(rendered)
+count = len(current.slides)
 
-st.title(rendered.title)
-if rendered.numbers:
-    for column, (label, value) in zip(st.columns(len(rendered.numbers)), rendered.numbers):
-        column.metric(label, value)
-    st.markdown(rendered.finding)
-elif rendered.figure is not None:
-    widgets.chart(rendered.figure, key=f"present-{index}", finding=rendered.finding, data=rendered.table)
-if rendered.note:
-    st.caption(rendered.note)
-
-previous, position, following = st.columns([1, 2, 1], vertical_alignment="center")
-previous.button(
-    "← Previous",
-    key="present-prev",
-    on_click=step,
-    args=(-1, current),
-    disabled=index == 0,
-    width="stretch",
-    help="Left arrow or Page Up",
-)
-position.markdown(
-    f"<p style='text-align:center'>Slide {index + 1} of {len(current.slides)}</p>", unsafe_allow_html=True
-)
-following.button(
-    "Next →",
-    key="present-next",
-    on_click=step,
-    args=(1, current),
-    disabled=index == len(current.slides) - 1,
-    width="stretch",
-    help="Right arrow or Page Down",
-)
+# ---------------------------------------------------------------- the stage: exactly one screen
+with st.container(key="present-stage"):
+    st.title(text.title, anchor=False)
+    paragraph(text.finding, "present-finding")
+    with st.container(key="present-body"):
+        if rendered.numbers:
+            for column, (label, value) in zip(st.columns(len(rendered.numbers)), rendered.numbers):
+                column.metric(label, value)
+        elif rendered.figure is not None:
+            st.plotly_chart(
+                slides.stage_figure(rendered.figure, slides.PRESENT_FONT_PX),
+                key=f"present-chart-{index}",
+                height="stretch",
+                theme=None,
+                config={"displayModeBar": False, "displaylogo": False, "responsive": True},
+            )
+    with st.container(key="present-foot", horizontal=True, vertical_alignment="bottom", gap="medium"):
+        with st.container(key="present-credits"):
+            if text.note:
+                paragraph(text.note, "present-note")
+            paragraph(text.source, "present-source")
+        st.button(
+            "← Previous",
+            key="present-prev",
+            on_click=step,
+            args=(-1, current),
+            disabled=index == 0,
+            help="Left arrow or Page Up",
+            type="tertiary",
+        )
+        st.markdown(
+            f'<p class="present-progress" role="status" aria-label="slide {index + 1} of {count}">'
+            f"{index + 1} / {count}</p>",
+            unsafe_allow_html=True,
+        )
+        st.button(
+            "Next →",
+            key="present-next",
+            on_click=step,
+            args=(1, current),
+            disabled=index == count - 1,
+            help="Right arrow or Page Down",
+            type="tertiary",
+        )
 st.html(KEYBOARD_JS, unsafe_allow_javascript=True)
+
+# ---------------------------------------------------------------- off stage: below the screen
+st.subheader("Presenter's tools", anchor=False)
+if rendered.table is not None:
+    with st.expander("Data on this slide"):
+        st.dataframe(rendered.table, hide_index=True, width="stretch")
+        st.download_button(
+            "Download this slide's data (CSV)",
+            lambda: export.to_csv_bytes(rendered.table),
+            file_name=f"{export.slug(rendered.title)}.csv",
+            mime="text/csv",
+            key="present-slide-csv",
+            on_click="ignore",
+        )
 
 with st.expander("Story, link and briefing pack"):
     message = st.session_state.pop("present_message", None)
@@ -97,6 +145,20 @@ with st.expander("Story, link and briefing pack"):
         st.session_state["present_slide"] = 0
         st.rerun()
 
+    live_url = live_view_url()  # read now: the file is built later, outside this run
+    st.download_button(
+        "Download offline deck (HTML, one file)",
+        lambda: deck.build(current, data, live_url).encode("utf-8"),
+        file_name=f"{export.slug(current.title)}.html",
+        key="present-deck",
+        mime="text/html",
+        width="stretch",
+        type="primary",
+        on_click="ignore",
+        help="The whole story in one HTML file that opens in any browser with no network: "
+        "arrow keys or a clicker step through it, and the charts stay interactive.",
+    )
+
     if not static_images.browser_available():
         st.info(
             "Chart images need the Chromium browser, which is not installed here: the briefing pack "
@@ -115,7 +177,6 @@ with st.expander("Story, link and briefing pack"):
         key="present-pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         width="stretch",
-        type="primary",
         on_click="ignore",
     )
     right.download_button(

@@ -77,7 +77,7 @@ def test_gaps_defaults_to_the_mmip_named_gaps_and_writes_numbers_in_cells(data, 
     rendered = slides.render(data, story.Slide(story.GAPS, "Gaps"))
     named = embedded["capabilities"].query("mmip_named_gap == 'yes'")["name"]
     heatmap = rendered.figure.data[0]
-    assert set(heatmap.x) == set(named)
+    assert {x.replace("<br>", " ") for x in heatmap.x} == set(named)
     assert len(heatmap.y) == 12
     assert "none" in {t for row in heatmap.text for t in row}  # colour is not the only signal
 
@@ -105,3 +105,55 @@ def test_map_fallback_is_a_bar_chart_that_says_so(data):
     shown = data.facilities.loc[landscape.in_scope(data.facilities, slide.filters.scopes)]
     assert total == len(shown.dropna(subset=["itl1_code"]))
     assert "could not be drawn" in fallback.note
+
+
+def test_citations_use_the_about_pages_words():
+    import re
+
+    from lib import config
+
+    about = re.sub(r"\s+", " ", (config.PROJECT_ROOT / "docs" / "about_data.md").read_text(encoding="utf-8"))
+    cited = slides.citations(slides.CITATIONS)
+    assert len(cited) == len(slides.CITATIONS)
+    for citation in cited:
+        assert citation in about, citation
+
+
+def test_each_source_is_cited_once_in_first_use_order():
+    assert slides.citations(["facts", "towns", "facts", "boundaries", "towns"]) == slides.citations(
+        ["facts", "towns", "boundaries"]
+    )
+
+
+def test_last_verified_prefers_a_verification_date_and_copes_without_one():
+    sites = pd.DataFrame({"as_of": ["2024-01-01", "2025-06-30"], "verified_on": ["2026-02-01", None]})
+    regions = pd.DataFrame({"as_of": ["2019-06-30"]})
+    assert slides.last_verified([sites, regions])[0] == "2026-02-01"
+    date, basis = slides.last_verified([sites.drop(columns="verified_on"), regions])
+    assert date == "2025-06-30" and "newest source date" in basis
+    assert slides.last_verified([pd.DataFrame({"name": ["x"]})])[0] is None
+
+
+def test_money_totals_state_their_rule_in_fixed_words(data):
+    money = slides.render(data, story.Slide(story.INVESTMENT_BY_REGION, "Money"))
+    numbers = slides.render(data, story.Slide(story.OVERVIEW_NUMBERS, "Numbers"))
+    assert f"({slides.TOTAL_RULES['regional_awards']})" in money.finding
+    assert f"({slides.TOTAL_RULES['uk_wide_awards']})" in money.note
+    assert f"({slides.TOTAL_RULES['all_awards']})" in numbers.finding
+    only_wales = slides.render(
+        data, story.Slide(story.OVERVIEW_NUMBERS, "Wales", filters=landscape.Filters(regions=("TLL",)))
+    )
+    assert f"({slides.TOTAL_RULES['regional_awards']}; regions: Wales)" in only_wales.finding
+
+
+@pytest.mark.parametrize("view", [v for v in story.VIEW_IDS if v != story.OVERVIEW_NUMBERS])
+def test_stage_figure_has_no_title_no_source_and_large_text(data, view):
+    rendered = slides.render(data, story.Slide(view, "A title"))
+    staged = slides.stage_figure(rendered.figure, 22, height=500)
+    assert not staged.layout.title.text
+    assert theme.source_of(staged) is None
+    assert staged.layout.font.size == 22 and staged.layout.height == 500
+    assert staged.layout.xaxis.tickfont.size == 22 and staged.layout.legend.font.size == 22
+    assert all(a.font.size >= 22 for a in staged.layout.annotations)
+    assert all(t.textfont.size == 22 for t in staged.data if "textfont" in t and t.text is not None)
+    assert rendered.figure.layout.title.text == "A title"  # the page's own figure is untouched

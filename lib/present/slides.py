@@ -8,6 +8,7 @@ puts it in a PowerPoint deck.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -15,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.analysis import centres, key_figures, landscape, map_selection
-from lib.data.schemas import ITL1_CODES, ITL1_NAMES
+from lib.data.schemas import ITL1_CODES, ITL1_NAMES, UK_WIDE
 from lib.figures import map_figures, theme
 from lib.present import story
 
@@ -25,6 +26,36 @@ INVESTMENT_SOURCE = (
     "UK-wide awards and programme totals not included"
 )
 SLIDE_HEIGHT = 640  # px: with the title, finding and buttons this fills a 1080-line projector
+PRESENT_FONT_PX = 22  # chart text on a stage (Present page, offline deck): >= 20 px on a projector
+DATA_NOTES = [
+    "Every number comes from a public source cited row by row in the dashboard's data; nothing is estimated.",
+    "Empty values mean “not stated” and are left out of sums.",
+    "Programme-level budgets overlap the awards they fund and are never added to award totals.",
+]
+
+# Every money total a slide states carries its rule in these words, on every surface (Present
+# page, offline deck, briefing pack): two totals by different rules never read as a contradiction,
+# and a reader (or a test) can check that totals under one rule agree.
+TOTAL_RULES = {
+    "all_awards": "all awards with a stated amount, UK-wide awards included",
+    "regional_awards": "awards placed in one region, UK-wide awards not counted",
+    "uk_wide_awards": "awards that are UK-wide or span regions",
+}
+
+# The sources a slide draws on, cited in the words of the About page (docs/about_data.md): one
+# citation per source however many slides use it. tests/test_slides.py checks the wording.
+CITATIONS = {
+    "facts": (
+        "The dataset compiles facts from the public pages cited on every row; those pages remain "
+        "under their publishers' terms."
+    ),
+    "population": (
+        "Population and area figures: ONS, NRS and NISRA mid-year estimates as tabulated in the cited "
+        "source (Open Government Licence)."
+    ),
+    "towns": "Town coordinates: GeoNames (CC BY 4.0).",
+    "boundaries": "Boundaries: {ons}",
+}
 
 
 @dataclass
@@ -39,6 +70,21 @@ class SlideData:
     investments: pd.DataFrame
     regions: pd.DataFrame
     outlines: tuple | None = None
+    verified: tuple[str | None, str] = (None, "")  # see last_verified
+
+
+def last_verified(frames) -> tuple[str | None, str]:
+    """The data's last verification date and what it is: the newest ``verified_on`` where the
+    data records one, else the newest source date (``as_of``), said so; (None, ...) if neither."""
+    for column, basis in (
+        ("verified_on", "the latest date the data was checked against its sources"),
+        ("as_of", "the newest source date in the data; no separate verification date is recorded"),
+    ):
+        dates = [pd.to_datetime(f[column], errors="coerce") for f in frames if column in f.columns]
+        dates = [d.max() for d in dates if d.notna().any()]
+        if dates:
+            return max(dates).date().isoformat(), basis
+    return None, "no dates are recorded in the data"
 
 
 def slide_data(
@@ -51,6 +97,7 @@ def slide_data(
     if facility_frame is None:
         facility_frame = landscape.facilities(frames["sites"], frames["centres"])
         facility_caps = landscape.facility_capabilities(facility_frame)
+    verified = last_verified([*frames.values(), facility_frame])
     return SlideData(
         facility_frame,
         facility_caps,
@@ -60,6 +107,7 @@ def slide_data(
         frames["investments"],
         frames["regions"],
         outlines,
+        verified,
     )
 
 
@@ -71,7 +119,38 @@ class Rendered:
     table: pd.DataFrame | None = None
     numbers: list[tuple[str, str]] = field(default_factory=list)
     note: str = ""  # what the reader must know: exclusions, a fallback figure
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the slide's source line(s), as on its chart
+    cites: tuple[str, ...] = ("facts",)  # keys of CITATIONS: the sources slide lists each once
+
+    @property
+    def source_line(self) -> str:
+        """The one source line shown under the slide (not inside the chart image)."""
+        text = "; ".join(dict.fromkeys(self.sources))
+        return text if text.lower().startswith("source") else f"Source: {text}"
+
+
+def money_total(amount: float, rule: str, restriction: str = "") -> str:
+    """A money total with its rule in the words of TOTAL_RULES: "£782.3m (awards placed in …)"."""
+    stated = TOTAL_RULES[rule] + (f"; {restriction}" if restriction else "")
+    return f"{theme.format_gbp(amount)} ({stated})"
+
+
+def citations(cites) -> list[str]:
+    """Each cited source once, in the About page's words, in first-use order."""
+    from lib.geo import boundaries
+
+    return [CITATIONS[key].format(ons=boundaries.attribution()) for key in dict.fromkeys(cites)]
+
+
+def _money_restriction(filters: landscape.Filters, data: SlideData, capabilities: bool = True) -> str:
+    """What a money total is restricted to, in words (empty: nothing)."""
+    names = _capability_names(data)
+    parts = []
+    if capabilities and filters.capabilities:
+        parts.append("capabilities: " + ", ".join(names.get(c, c) for c in filters.capabilities))
+    if filters.regions:
+        parts.append("regions: " + ", ".join(ITL1_NAMES[r] for r in filters.regions))
+    return "; ".join(parts)
 
 
 def _filtered(data: SlideData, filters: landscape.Filters) -> pd.DataFrame:
@@ -92,6 +171,10 @@ def _restricted_to(slide: story.Slide, data: SlideData) -> str:
 def overview_numbers(data: SlideData, slide: story.Slide) -> Rendered:
     facilities = _filtered(data, slide.filters)
     headline = key_figures.headline_figures(facilities, data.investments, slide.filters)
+    # headline_figures sums every award, or only those in the filtered regions: say which.
+    rule = "regional_awards" if slide.filters.regions else "all_awards"
+    restriction = _money_restriction(slide.filters, data, capabilities=False)
+    total = money_total(headline["traced_investment_gbp"], rule, restriction)
     numbers = [
         ("Manufacturing sites", f"{headline['sites']:,}"),
         ("Innovation centres", f"{headline['centres']:,}"),
@@ -100,8 +183,7 @@ def overview_numbers(data: SlideData, slide: story.Slide) -> Rendered:
     ]
     finding = (
         f"{headline['sites']:,} manufacturing sites and {headline['centres']:,} innovation centres "
-        f"({_restricted_to(slide, data)}), with {headline['traced_investment_label']} of traced "
-        "public investment."
+        f"({_restricted_to(slide, data)}), with traced public investment of {total}."
     )
     return Rendered(
         slide.title,
@@ -110,6 +192,7 @@ def overview_numbers(data: SlideData, slide: story.Slide) -> Rendered:
         note=headline["as_of_note"],
         table=pd.DataFrame(numbers, columns=["measure", "value"]),
         sources=[PROJECT_SOURCE],
+        cites=("facts",),
     )
 
 
@@ -139,6 +222,7 @@ def facility_map(data: SlideData, slide: story.Slide) -> Rendered:
         map_selection.facility_table(facilities),
         note=note,
         sources=[theme.source_of(fig) or PROJECT_SOURCE],
+        cites=("facts", "towns", "boundaries") if data.outlines is not None else ("facts", "towns"),
     )
 
 
@@ -191,6 +275,9 @@ def mmip_centres(data: SlideData, slide: story.Slide) -> Rendered:
                 name=f"{match.title()} match",
                 marker_color=colour,
                 marker_pattern_shape="" if match == "full" else "/",
+                # Light stripes: the hatching still marks "partial" without colour, and the
+                # dark label on it stays readable.
+                marker_pattern_fgopacity=1.0 if match == "full" else 0.45,
                 text=[f"{v} {match}" if v else "" for v in values],
                 textposition="inside",
                 insidetextfont=dict(color="white" if match == "full" else theme.TEXT),
@@ -221,7 +308,7 @@ def mmip_centres(data: SlideData, slide: story.Slide) -> Rendered:
         f"answers them in full or in part; {int(none.sum())} {'has' if none.sum() == 1 else 'have'} none yet."
     )
     table = tracker[["proposal_id", "title", "name", "town", "region", "status", "mmip_match"]]
-    return Rendered(slide.title, slide.finding or finding, fig, table, sources=[PROJECT_SOURCE])
+    return Rendered(slide.title, slide.finding or finding, fig, table, sources=[theme.source_of(fig)])
 
 
 def named_gap_ids(capabilities: pd.DataFrame) -> list[str]:
@@ -237,19 +324,25 @@ def gaps(data: SlideData, slide: story.Slide) -> Rendered:
     values = counts.to_numpy()
     # Numbers in every cell, and "none" spelt out: the colour is never the only signal.
     text = np.where(values == 0, "none", values.astype(str))
+    # Horizontal column labels, wrapped, above the grid: slanted labels cannot be read from a distance.
+    columns = ["<br>".join(textwrap.wrap(str(c), 16)) for c in counts.columns]
     fig = go.Figure(
         go.Heatmap(
             z=values,
-            x=list(counts.columns),
+            x=columns,
             y=list(counts.index),
             text=text,
             texttemplate="%{text}",
             coloraxis="coloraxis",
-            hovertemplate="%{y}<br>%{x}: %{z} operational facilities<extra></extra>",
+            customdata=np.broadcast_to(np.array(list(counts.columns), dtype=object), values.shape),
+            hovertemplate="%{y}<br>%{customdata}: %{z} operational facilities<extra></extra>",
         )
     )
     fig.update_layout(
-        height=SLIDE_HEIGHT, yaxis=dict(autorange="reversed"), coloraxis=dict(colorbar=dict(title="Facilities"))
+        height=SLIDE_HEIGHT,
+        yaxis=dict(autorange="reversed"),
+        xaxis=dict(side="top", tickangle=0),
+        coloraxis=dict(colorbar=dict(title="Facilities")),
     )
     theme.apply(fig, slide.title, PROJECT_SOURCE + "; operational sites and centres")
     empty = (counts == 0).sum()
@@ -260,7 +353,11 @@ def gaps(data: SlideData, slide: story.Slide) -> Rendered:
         else "Every region shown has at least one facility for each capability shown."
     )
     return Rendered(
-        slide.title, slide.finding or finding, fig, counts.reset_index(names="region"), sources=[PROJECT_SOURCE]
+        slide.title,
+        slide.finding or finding,
+        fig,
+        counts.reset_index(names="region"),
+        sources=[theme.source_of(fig)],
     )
 
 
@@ -298,14 +395,15 @@ def investment_by_region(data: SlideData, slide: story.Slide) -> Rendered:
     theme.apply(fig, slide.title, INVESTMENT_SOURCE)
     top = table.sort_values(metric, ascending=False, kind="stable").head(1)
     total = table["public_gbp"].sum()
+    restriction = _money_restriction(slide.filters, data)
     if top.empty or total == 0:
         finding = "No traced award-level public money matches the filters."
     elif metric == "public_gbp":
         share = float(top["public_gbp"].iloc[0]) / total
         finding = (
             f"{top['name'].iloc[0]} received the most traced public money: "
-            f"{theme.format_gbp(top['public_gbp'].iloc[0])}, {share:.0%} of the {theme.format_gbp(total)} "
-            "placed in a region."
+            f"{theme.format_gbp(top['public_gbp'].iloc[0])}, {share:.0%} of "
+            f"{money_total(total, 'regional_awards', restriction)}."
         )
     else:
         finding = (
@@ -313,13 +411,21 @@ def investment_by_region(data: SlideData, slide: story.Slide) -> Rendered:
             f"£{top['gbp_per_head'].iloc[0]:,.2f} a head."
         )
     not_stated = int((table["awards"] - table["awards_with_amount"]).sum())
-    note = (
-        f"{not_stated} awards with no stated amount are not in the sums. " if not_stated else ""
-    ) + "UK-wide awards and programme budgets are not counted in any region."
+    note = (f"{not_stated} awards with no stated amount are not in the sums. " if not_stated else "") + (
+        "UK-wide awards and programme budgets are not counted in any region."
+    )
+    if not slide.filters.regions:  # the rest of the traced money, so the deck's totals add up
+        awards = key_figures.awards(investments)
+        uk_wide = float(awards.loc[awards["itl1_code"] == UK_WIDE, "public_gbp"].sum())
+        if uk_wide:
+            note += f" Not in any region: {money_total(uk_wide, 'uk_wide_awards', restriction)}."
     shown = table.rename(columns={"name": "region"})[
         ["region", "public_gbp", "gbp_per_head", "awards", "awards_with_amount"]
     ]
-    return Rendered(slide.title, slide.finding or finding, fig, shown, note=note, sources=[INVESTMENT_SOURCE])
+    cites = ("facts", "population") if metric == "gbp_per_head" else ("facts",)
+    return Rendered(
+        slide.title, slide.finding or finding, fig, shown, note=note, sources=[INVESTMENT_SOURCE], cites=cites
+    )
 
 
 BUILDERS = {
@@ -351,3 +457,75 @@ def static_fallback(data: SlideData, slide: story.Slide, rendered: Rendered) -> 
     figure = facilities_by_region_figure(facilities, slide.title)
     note = "The map could not be drawn as an image here, so this slide shows facilities per region instead."
     return replace(rendered, figure=figure, note=" ".join(filter(None, (note, rendered.note))))
+
+
+# ---------------------------------------------------------------- one layout for every surface
+# The Present page, the offline deck and the briefing pack show a slide the same way: the slide's
+# title once (above, never inside the chart), the finding in large type, the chart, then the note
+# and the source line as text. The chart is redrawn for the surface: no title, no source line
+# inside it, and every text at least the surface's minimum size.
+
+
+def stage_figure(fig: go.Figure, font_px: int, height: int | None = None) -> go.Figure:
+    """A copy of a slide's chart for a stage or a slide image: its title and source line removed
+    (the slide shows both as text) and every text at least ``font_px`` CSS pixels."""
+    out = go.Figure(fig)
+    out.layout.annotations = [a for a in out.layout.annotations if a.name != "source"]
+    for annotation in out.layout.annotations:
+        annotation.font.size = max(annotation.font.size or 0, font_px)
+    shows_legend = out.layout.showlegend is not False and sum(t.showlegend is not False for t in out.data) > 1
+    has_axes = _has_visible_axes(out)
+    out.update_layout(
+        title_text="",
+        font_size=font_px,
+        legend_font_size=font_px,
+        hoverlabel_font_size=font_px,
+        # Bar labels keep the minimum size even where a bar is thinner than the text: a label a
+        # few points high is no label on a projector.
+        uniformtext=dict(minsize=font_px, mode="show"),
+        margin=dict(t=60 if shows_legend else 16, b=16 if has_axes else 8, l=10, r=40 if has_axes else 10),
+    )
+    if height:
+        out.update_layout(height=height)
+    axis_font = dict(tickfont_size=font_px, title_font_size=font_px)
+    out.update_xaxes(**axis_font)
+    out.update_yaxes(**axis_font)
+    out.update_coloraxes(colorbar_tickfont_size=font_px, colorbar_title_font_size=font_px)
+    for trace in out.data:
+        if "textfont" in trace:
+            trace.textfont.size = font_px
+        for name in ("insidetextfont", "outsidetextfont"):
+            if name in trace:
+                trace[name].size = font_px
+        if "colorbar" in trace:
+            trace.colorbar.tickfont.size = font_px
+            trace.colorbar.title.font.size = font_px
+        if trace.type == "heatmap":
+            trace.xgap, trace.ygap = 2, 2
+    return out
+
+
+def _has_visible_axes(fig: go.Figure) -> bool:
+    """Whether the chart has visible axes (the offline map hides both)."""
+    return fig.layout.xaxis.visible is not False and any(t.type in theme.AXIS_TRACE_TYPES for t in fig.data)
+
+
+@dataclass(frozen=True)
+class SlideText:
+    """The words of a slide, in the order every surface shows them."""
+
+    title: str
+    finding: str
+    note: str
+    source: str
+
+
+def slide_text(rendered: Rendered) -> SlideText:
+    return SlideText(rendered.title, rendered.finding, rendered.note, rendered.source_line)
+
+
+def sources_text(data: SlideData, cites, made: str) -> tuple[list[str], str]:
+    """The sources slide: each source once (About page wording), and the dates line."""
+    verified, basis = data.verified
+    dates = f"Made {made}. Data last verified: {verified} ({basis})." if verified else f"Made {made}. {basis}."
+    return citations(cites), dates

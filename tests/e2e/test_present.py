@@ -61,6 +61,63 @@ def test_presentation_steps_through_the_default_story(page, app_url, default_sto
     assert page.external_requests == []
 
 
+STAGE_JS = """
+() => {
+  const stage = document.querySelector('.st-key-present-stage');
+  const r = stage.getBoundingClientRect();
+  const inside = el => { const b = el.getBoundingClientRect();
+    return b.width === 0 || (b.top >= r.top - 1 && b.bottom <= r.bottom + 1 && b.left >= r.left - 1 && b.right <= r.right + 1); };
+  const texts = Array.from(stage.querySelectorAll('.main-svg text')).filter(t => t.textContent.trim());
+  return {
+    titles: Array.from(stage.querySelectorAll('h1')).map(h => h.textContent),
+    chartTitles: stage.querySelectorAll('.main-svg .gtitle').length,
+    furniture: Array.from(stage.querySelectorAll('.modebar, [data-testid=stExpander], [data-testid=stDownloadButton], [data-testid=stElementToolbar]')).filter(e => getComputedStyle(e).display !== 'none').length,
+    fits: r.top >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && stage.scrollHeight <= stage.clientHeight + 1
+          && Array.from(stage.querySelectorAll('p, h1, .main-svg')).every(inside),
+    scrolled: document.querySelector('[data-testid=stMain]').scrollTop,
+    progress: stage.querySelector('.present-progress').textContent.trim(),
+    findingPx: parseFloat(getComputedStyle(stage.querySelector('.present-finding')).fontSize),
+    source: stage.querySelector('.present-source').textContent,
+    smallestChartPx: texts.length ? Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize))) : null,
+    chartHeight: stage.querySelector('.main-svg') ? stage.querySelector('.main-svg').getBoundingClientRect().height : null,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_every_slide_is_a_clean_stage_that_fits_the_screen(browser, app_url, default_story, size):
+    from lib.present import story
+
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    tab = context.new_page()
+    tab.goto(f"{app_url}/present")
+    wait_until_drawn(tab)
+    count = len(default_story.slides)
+    for number, spec in enumerate(default_story.slides, start=1):
+        tab.mouse.move(size[0] / 2, size[1] / 2)  # over the chart: no toolbar may appear on hover
+        tab.wait_for_timeout(300)
+        stage = tab.evaluate(STAGE_JS)
+        assert stage["titles"] == [spec.title], stage["titles"]  # one title per slide
+        assert stage["chartTitles"] == 0  # and not again inside the chart
+        assert stage["furniture"] == 0  # no toolbar, expander or download on stage
+        assert stage["fits"] and stage["scrolled"] == 0, f"slide {number} does not fit {size}"
+        assert stage["progress"] == f"{number} / {count}"
+        assert stage["findingPx"] >= 26 and stage["source"].startswith("Source:")
+        if spec.view != story.OVERVIEW_NUMBERS:
+            assert stage["smallestChartPx"] >= 20, (number, stage["smallestChartPx"])
+            assert stage["chartHeight"] >= 0.45 * size[1]  # the chart takes the room it is given
+        if number < count:
+            tab.keyboard.press("PageDown" if number % 2 else "ArrowRight")
+            _wait_for_slide(tab, number + 1)
+    tab.keyboard.press("PageUp")
+    _wait_for_slide(tab, count - 1)
+    # Off stage, below it: the presenter's tools.
+    assert tab.get_by_text("Story, link and briefing pack").count() == 1
+    context.close()
+
+
 def test_a_copied_link_reproduces_the_view_in_a_fresh_browser(browser, app_url, default_story):
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     tab = context.new_page()
@@ -97,7 +154,7 @@ def test_downloads_open(page, app_url):
         workbook = load_workbook(io.BytesIO(handle.read()))
     assert "sources" in workbook.sheetnames and workbook["data"].max_row > 1
 
-    page.goto(f"{app_url}/present?slide=2")
+    page.goto(f"{app_url}/investment")
     wait_until_drawn(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.hover()
@@ -109,7 +166,13 @@ def test_downloads_open(page, app_url):
     with open(png.value.path(), "rb") as handle:
         assert handle.read(8) == b"\x89PNG\r\n\x1a\n"
 
+    page.goto(f"{app_url}/present?slide=2")
+    wait_until_drawn(page)
     page.get_by_text("Story, link and briefing pack").click()
+    offline = download_by_clicking(page, page.get_by_role("button", name="Download offline deck (HTML, one file)"))
+    document = Path(offline.path()).read_text(encoding="utf-8")
+    assert offline.suggested_filename.endswith(".html") and document.count('<section class="slide') == 7
+    assert f'href="{app_url}/present"' in document  # the live view, for the last slide's link and QR code
     # Building the pack (charts drawn as images) takes seconds: a long first wait before a second click.
     deck = download_by_clicking(
         page, page.get_by_role("button", name="Download briefing pack (PPTX)"), first_wait_ms=60_000, timeout_ms=120_000
