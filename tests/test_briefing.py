@@ -170,7 +170,8 @@ def test_sources_slide_cites_each_source_once_with_the_dates(data):
         assert sources.count(citation) == 1
     assert "project dataset" not in sources  # the slides' short source lines are not repeated here
     assert "Made 2026-12-06." in sources
-    newest = max(frame["as_of"].max() for frame in (data.facilities, data.investments, data.regions))
+    frames = (data.facilities, data.investments, data.regions)
+    newest = max(frame["verified_on"].dropna().max() for frame in frames if "verified_on" in frame.columns)
     assert f"Data last verified: {newest}" in sources
 
 

@@ -37,9 +37,9 @@ DATA_NOTES = [
 # page, offline deck, briefing pack): two totals by different rules never read as a contradiction,
 # and a reader (or a test) can check that totals under one rule agree.
 TOTAL_RULES = {
-    "all_awards": "all awards with a stated amount, UK-wide awards included",
-    "regional_awards": "awards placed in one region, UK-wide awards not counted",
-    "uk_wide_awards": "awards that are UK-wide or span regions",
+    "all_awards": "public grants with a stated amount, each pound once, UK-wide awards included",
+    "regional_awards": "public grants placed in one region, each pound once, UK-wide awards not counted",
+    "uk_wide_awards": "public grants that are UK-wide or span regions",
 }
 
 # The sources a slide draws on, cited in the words of the About page (docs/about_data.md): one
