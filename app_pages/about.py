@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import config
-from lib.analysis import key_figures
+from lib.analysis import coverage, key_figures
 from lib.data import audit
 from lib.ui import caching, widgets
 
@@ -15,6 +15,18 @@ st.subheader("Datasets loaded")
 st.dataframe(key_figures.dataset_summary(data.frames), hide_index=True, width="stretch")
 for error in data.errors.values():
     widgets.show_dataset_error(error)
+
+if "sites" in data.frames and "centres" in data.frames:
+    st.subheader("How much of each region's industry the data covers")
+    st.dataframe(coverage.readable(caching.coverage_table()), hide_index=True, width="stretch")
+    st.caption(
+        "Operational sites in the default scope, the headcount their sources state, against ONS BRES "
+        "pharmaceutical jobs (SIC 21, latest year, Great Britain only: rounded and partly suppressed, context "
+        "not an exact count) and each region's share of UK pharmaceutical GVA (2021). Coverage is low below 10 "
+        "listed operational sites, without a BRES figure (Northern Ireland), or under half the BRES jobs; gaps "
+        "in such regions are marked low-confidence. Source: Office for National Statistics licensed under the "
+        "Open Government Licence v.3.0; project dataset."
+    )
 
 if all(name in data.frames for name in audit.AUDITED):
     st.subheader("How far to trust it: the data audit")

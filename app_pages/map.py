@@ -69,7 +69,9 @@ if layer == "sites":
 else:
     # Regions are coloured by every filter except region, so the other regions stay clickable.
     context = caching.filtered_facilities(filters.with_regions(())) if filters.regions else facilities
-    metrics = region_metrics.region_metrics(context, frames["investments"], frames["regions"])
+    metrics = region_metrics.region_metrics(
+        context, frames["investments"], frames["regions"], caching.datasets().frames.get("ons_gva_pharma_itl1")
+    )
     geojson = caching.region_geojson()
     if geojson is None:
         fig = map_figures.region_tile_grid(metrics, metric, selected=filters.regions)
@@ -91,7 +93,7 @@ else:
         )
     st.caption(
         "Click a region's dot to show only that region everywhere in the dashboard. Investment counts "
-        "award-level public money with a stated amount; programme totals and UK-wide awards are "
+        "award-level public grants with a stated amount, each pound once; programme totals and UK-wide awards are "
         "not in any region."
     )
     if filters.regions:

@@ -41,8 +41,8 @@ with lists_column:
     # the page then needs no table code in the browser (see lib/figures/text_tables.py).
     st.markdown(
         markdown_table(
-            top_gaps[["rank", "region", "capability", "gap_level", "count"]].rename(
-                columns={"gap_level": "gap", "count": "operational facilities"}
+            top_gaps.assign(gap=gaps.level_label(top_gaps))[["rank", "region", "capability", "gap", "count"]].rename(
+                columns={"count": "operational facilities"}
             )
         )
     )

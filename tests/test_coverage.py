@@ -19,25 +19,24 @@ def _stats(jobs: dict[str, list[int]], gva: dict[str, int]):
     return bres, gva_frame
 
 
-def test_headcount_share_uses_the_mean_of_bres_years_and_only_operational_sites():
+def test_share_uses_the_latest_bres_year_and_only_operational_sites():
     rows = [(f"S{i}", landscape.SITE, "TLC", "operational", 100) for i in range(12)]
     rows += [("S99", landscape.SITE, "TLC", "closed", 5000), ("C1", landscape.CENTRE, "TLC", "operational", None)]
-    bres, gva = _stats({"TLC": [2000, 2800]}, {"TLC": 500, "TLD": 1500})
+    bres, gva = _stats({"TLC": [9000, 2000]}, {"TLC": 500, "TLD": 1500})
     table = coverage.coverage_table(_facilities(rows), bres, gva).set_index("itl1_code")
     assert table.loc["TLC", "operational_sites"] == 12
     assert table.loc["TLC", "stated_headcount"] == 1200
-    assert table.loc["TLC", "bres_jobs"] == 2400
-    assert table.loc["TLC", "headcount_share_of_jobs"] == 0.5
-    assert table.loc["TLC", "coverage"] == coverage.HIGH
+    assert table.loc["TLC", "bres_jobs"] == 2000 and table.loc["TLC", "bres_year"] == 2023
+    assert table.loc["TLC", "headcount_share_of_jobs"] == 0.6
+    assert table.loc["TLC", "coverage"] == coverage.COVERED
     assert table.loc["TLC", "gva_share_of_uk"] == 0.25
 
 
-def test_few_sites_or_little_headcount_is_low_and_no_bres_is_judged_on_sites():
+def test_few_sites_little_headcount_or_no_bres_is_low():
     rows = [(f"A{i}", landscape.SITE, "TLD", "operational", 10) for i in range(12)]
-    rows += [(f"N{i}", landscape.SITE, "TLN", "operational", 300) for i in range(5)]
+    rows += [(f"N{i}", landscape.SITE, "TLN", "operational", 300) for i in range(12)]
     bres, gva = _stats({"TLD": [5000, 5000]}, {"TLD": 100, "TLN": 100})
-    table = coverage.coverage_table(_facilities(rows), bres, gva).set_index("itl1_code")
-    assert table.loc["TLD", "coverage"] == coverage.LOW  # 120 of 5,000 jobs
-    assert table.loc["TLN", "coverage"] == coverage.LOW  # no BRES; 5 sites
-    assert table.loc["TLE", "coverage"] == coverage.LOW  # nothing listed at all
-    assert set(coverage.low_coverage_regions(table.reset_index())) >= {"TLD", "TLN", "TLE"}
+    table = coverage.coverage_table(_facilities(rows), bres, gva)
+    low = set(coverage.low_coverage_regions(table))
+    assert {"TLD", "TLN", "TLE"} <= low  # 120 of 5,000 jobs; no BRES; nothing listed
+    assert list(coverage.readable(table).columns)[0] == "Region"

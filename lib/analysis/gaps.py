@@ -290,6 +290,22 @@ def restrict(
     return table.loc[mask]
 
 
+def mark_confidence(gap_table: pd.DataFrame, low_coverage_regions) -> pd.DataFrame:
+    """``low_confidence``: an absent or thin cell in a region whose coverage of its official
+    industry is low (lib.analysis.coverage): there the capability may be missing from this data,
+    not from the region."""
+    low = gap_table["itl1_code"].isin(list(low_coverage_regions)) & gap_table["gap_level"].isin((ABSENT, THIN))
+    return gap_table.assign(low_confidence=low.to_numpy())
+
+
+def level_label(gap_table: pd.DataFrame) -> pd.Series:
+    """The gap level as a reader sees it, with "(low confidence)" where it is marked so."""
+    level = gap_table["gap_level"].astype(str)
+    if "low_confidence" not in gap_table.columns:
+        return level
+    return level.where(~gap_table["low_confidence"].astype(bool), level + " (low confidence)")
+
+
 def region_gap_scores(gap_table: pd.DataFrame) -> pd.DataFrame:
     """One row per region: mean gap score over the table's capabilities and how many are absent.
     Largest mean gap first."""
@@ -433,6 +449,19 @@ def mmip_named_summary(gap_table: pd.DataFrame) -> pd.DataFrame:
         + verdict
         + "."
     )
+    if "low_confidence" in gap_table.columns:
+        doubtful = (
+            gap_table.loc[gap_table["mmip_named_gap"] & gap_table["low_confidence"]]
+            .groupby("capability_id")["region"]
+            .agg(", ".join)
+        )
+        caveat = named["capability_id"].map(doubtful)
+        named["finding"] = named["finding"] + np.where(
+            caveat.notna(),
+            " Low confidence in " + caveat.fillna("") + ": the data lists only part of the industry there, so "
+            "a gap there may be missing from this data rather than from the region.",
+            "",
+        )
     return named.reset_index(drop=True)
 
 

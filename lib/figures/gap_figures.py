@@ -119,7 +119,7 @@ def readable_gaps(frame: pd.DataFrame) -> pd.DataFrame:
             "region": frame["region"],
             "capability": frame["capability"],
             "gap score (0–1)": frame["gap_score"].round(2),
-            "level": frame["gap_level"],
+            "level": gaps.level_label(frame),
             "operational facilities": frame["count"],
             "per million people": frame["per_million"].round(2),
             "UK per million": frame["uk_per_million"].round(2),

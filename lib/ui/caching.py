@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import config
-from lib.analysis import directory, gaps, landscape
+from lib.analysis import coverage, directory, gaps, landscape
 from lib.data.datasets import Datasets, load_datasets_uncached
 from lib.data.loading import DatasetError, data_version, release_unused_memory
 from lib.geo import boundaries, projection
@@ -183,12 +183,29 @@ def _gap_table(
     return gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _coverage_table(_facilities: pd.DataFrame, _bres, _gva, version: str) -> pd.DataFrame:
+    return coverage.coverage_table(_facilities, _bres, _gva)
+
+
+def coverage_table() -> pd.DataFrame:
+    """Each region's listed sites against its official pharma industry (lib.analysis.coverage), for
+    the default landscape; without the ONS datasets every region reads as low coverage."""
+    data = datasets()
+    return _coverage_table(
+        filtered_facilities(landscape.Filters()),
+        data.frames.get("ons_bres_pharma_jobs_itl1"),
+        data.frames.get("ons_gva_pharma_itl1"),
+        data.version,
+    )
+
+
 def gap_table(filters: landscape.Filters, proposal: gaps.Proposal | None = None) -> pd.DataFrame:
     """lib.analysis.gaps.gap_table on the session's data for the filters' site types and scopes,
     reach from the ONS boundaries when available; with ``proposal`` (the what-if panel), as if that
     facility were operational."""
     frames = require("capabilities", "regions")
-    return _gap_table(
+    table = _gap_table(
         facility_tables()[1],
         frames["capabilities"],
         frames["regions"],
@@ -197,6 +214,7 @@ def gap_table(filters: landscape.Filters, proposal: gaps.Proposal | None = None)
         tuple(filters.scopes),
         proposal,
     )
+    return gaps.mark_confidence(table, coverage.low_coverage_regions(coverage_table()))
 
 
 @st.cache_resource(show_spinner=False)
