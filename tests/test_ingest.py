@@ -151,11 +151,20 @@ def test_swapped_and_foreign_coordinates_are_rejected_with_the_reason(capabiliti
     ]
 
 
-def test_unknown_capability_suggests_the_nearest(capabilities):
-    row = GOOD_SITE.replace(",biologics,", ",biologic;Sterile fill finish,")
+def test_capability_words_map_through_the_synonym_table_and_unknown_words_are_listed(capabilities):
+    row = GOOD_SITE.replace(",biologics,", ',"Cell & gene therapy, sterile fill-finish; OSD; biologicz; moon dust",')
     result = run(f"{SITE_HEADER}\n{row}\n", "sites", capabilities)
-    assert result.summary() == "1 rows read, 0 accepted, 1 rejected"
-    assert reasons(result) == ["unknown capability 'biologic'; did you mean 'Biologics' (biologics)?"]
+    assert result.summary() == "1 rows read, 1 accepted, 0 rejected"  # unknown words do not reject the row
+    assert result.accepted.loc[0, "capabilities"] == ["advanced_therapy", "sterile_fill_finish", "oral_solid_dose"]
+    expected = "capability words not recognised, left out: 'biologicz' (nearest: 'Biologics', biologics); 'moon dust'"
+    assert result.notices[["row", "column", "reason"]].values.tolist() == [[1, "capabilities", expected]]
+    assert expected in result.accepted.loc[0, "note"]  # kept with the row, not only in the report
+
+
+def test_every_synonym_names_a_capability_of_the_taxonomy(capabilities):
+    synonyms = pipeline.capability_synonyms()
+    assert set(synonyms["capability_id"]) <= set(capabilities["capability_id"])
+    assert not synonyms["words"].map(pipeline.capability_key).duplicated().any()
 
 
 def test_duplicate_ids_are_rejected(capabilities):
@@ -367,7 +376,7 @@ def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, pl
         "B Ltd,Two,Leeds,,Atlantis,biologics,commercial,operational",
     ]
     result = run("\n".join([header, *rows]) + "\n", "sites", capabilities, places=places)
-    assert result.summary() == "2 rows read, 0 accepted, 2 rejected"
+    assert result.summary() == "2 rows read, 0 accepted, 0 rejected, 2 could not be placed"
     assert result.rejected[["row", "column", "reason"]].values.tolist() == [
         [1, "location", "could not be placed: not a valid UK postcode: NOT A CODE"],
         [2, "location", "could not be placed: district not recognised: Atlantis"],

@@ -29,10 +29,13 @@ ITL1_NAMES = {
 ITL1_CODES = tuple(ITL1_NAMES)
 UK_WIDE = "UK"
 
-SITE_STATUSES = ("operational", "closing", "closed", "proposed", "under construction")
+# What an imported row gets where its file does not say (a user's own list rarely has the
+# project's internal columns): stated as unknown rather than guessed, and reported at import.
+NOT_STATED = "not stated"
+SITE_STATUSES = ("operational", "closing", "closed", "proposed", "under construction", NOT_STATED)
 CENTRE_STATUSES = ("operational", "proposed", "under construction", "closed", "sold")
-SITE_KINDS = ("commercial", "CDMO", "NHS", "academic")
-CENTRE_TYPES = ("catapult", "CPI", "university", "NHS", "government", "other")
+SITE_KINDS = ("commercial", "CDMO", "NHS", "academic", NOT_STATED)
+CENTRE_TYPES = ("catapult", "CPI", "university", "NHS", "government", "other", NOT_STATED)
 LOCATION_PRECISIONS = ("site", "postcode", "town")
 RECORD_TYPES = ("award", "programme_total")
 MMIP_PROPOSALS = ("P1", "P2", "P3", "P4")
