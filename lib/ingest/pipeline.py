@@ -1019,8 +1019,8 @@ def place_rows(
                 ).str.lstrip("; "),
             )
     if kind != "investments" and places.itl1 is not None:
-        lat = pd.to_numeric(out["latitude"], errors="coerce")
-        lon = pd.to_numeric(out["longitude"], errors="coerce")
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
         inside = lat.between(*UK_LAT) & lon.between(*UK_LON) & (out["itl1_code"] == "")
         if inside.any():
             from lib.geo import boundaries
@@ -1029,6 +1029,28 @@ def place_rows(
             out["itl1_code"] = _fill(
                 out["itl1_code"], inside, boundaries.region_of_points(points, places.itl1).astype("string").fillna("")
             )
+    if kind != "investments":
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
+        no_region = lat.between(*UK_LAT) & lon.between(*UK_LON) & out["itl1_code"].fillna("").eq("").astype(bool)
+        no_region &= ~out.index.isin(unplaced["row"].dropna().astype(int) - 1)
+        if no_region.any():
+            # Said plainly, rather than left for the schema's "itl1_code: required value is missing".
+            reason = (
+                "no region boundaries on this machine to find the region of its coordinates "
+                "(give an itl1_code or region column, or set MMIP_BOUNDARIES_DIR)"
+                if places.itl1 is None
+                else "its coordinates are in no ITL1 region (at sea?)"
+            )
+            extra = pd.DataFrame(
+                {
+                    "row": pd.array(out.index[no_region] + 1, dtype="Int64"),
+                    POSTCODE: out.get(POSTCODE, blank)[no_region].to_numpy(),
+                    DISTRICT: out.get(DISTRICT, blank)[no_region].to_numpy(),
+                    "reason": reason,
+                }
+            )
+            unplaced = pd.concat([unplaced, extra], ignore_index=True) if not unplaced.empty else extra
     return out, unplaced
 
 
