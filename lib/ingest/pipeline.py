@@ -880,8 +880,11 @@ def normalise(
                     ).astype({"row": "Int64"})
                 )
     if {"latitude", "longitude"} <= set(out.columns):
-        lat = pd.to_numeric(out["latitude"].str.replace(",", ".", regex=False), errors="coerce")
-        lon = pd.to_numeric(out["longitude"].str.replace(",", ".", regex=False), errors="coerce")
+        for column in ("latitude", "longitude"):
+            # A decimal comma (a European-locale spreadsheet): "53,27" is 53.27 degrees.
+            out[column] = out[column].str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
         reason = check_coordinates(lat, lon)
         wrong = reason.notna()
         problems.append(
@@ -1133,8 +1136,19 @@ def ingest(
     step("converting", 0, 4)
     converted, format_problems = to_project_columns(frame, kind, fmt, file, mapping)
     missing = [c for c in required_columns(kind) if c not in converted.columns]
+    missing_problems = empty_problems()
     if missing:
         notes.append("missing required column(s): " + ", ".join(missing))
+        # One line per missing column (no row can be accepted without it), not one per row.
+        missing_problems = pd.DataFrame(
+            {
+                "file": file,
+                "row": pd.array([pd.NA] * len(missing), dtype="Int64"),
+                "column": missing,
+                "value": "",
+                "reason": "required column is missing: no column of the file is matched to it",
+            }
+        )
     step("cleaning", 1, 4)
     label = f"uploaded file {file}" if fmt not in {"innovate_uk", "360giving"} else ""
     clean = normalise(
@@ -1162,9 +1176,12 @@ def ingest(
     typed, type_problems = coerce_frame(placed, kind, file)
     capability_ids = set(capabilities["capability_id"])
     own = pd.concat(
-        [p for p in (format_problems, clean.problems, unplaced_problems) if not p.empty] or [empty_problems()],
+        [p for p in (missing_problems, format_problems, clean.problems, unplaced_problems) if not p.empty]
+        or [empty_problems()],
         ignore_index=True,
     )
+    if missing:
+        clean.covered = pd.concat([clean.covered, _covered(typed.index, missing)], ignore_index=True)
     _, schema_problems = validate(typed, kind, file, capability_ids)
     problems = _merge_problems(
         own,
@@ -1362,7 +1379,18 @@ def main(argv: list[str] | None = None) -> int:
     if result.rows_accepted == 0 and result.rejected["row"].isna().any():
         # Nothing fits: the columns are not those of this kind (or a required one is missing).
         table_problems = result.rejected.loc[result.rejected["row"].isna()]
-        print(f"error: {args.file.name}: the columns do not fit --kind {args.kind}:", file=sys.stderr)
+        looks_like = detect_format(table.frame.columns, "investments")
+        hint = (
+            f" (it looks like a {FORMATS[looks_like]} file: try --kind investments)"
+            if looks_like
+            in {
+                "innovate_uk",
+                "360giving",
+            }
+            and args.kind != "investments"
+            else ""
+        )
+        print(f"error: {args.file.name}: the columns do not fit --kind {args.kind}{hint}:", file=sys.stderr)
         for _, problem in table_problems.head(5).iterrows():
             print(f"  column {problem['column']}: {problem['reason']}", file=sys.stderr)
         return 2
@@ -1373,6 +1401,12 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / f"{args.kind}-rejected.csv").write_bytes(export.to_csv_bytes(result.rejected))
     (args.out / f"{args.kind}-unplaced.csv").write_bytes(export.to_csv_bytes(result.unplaced))
     (args.out / f"{args.kind}-notices.csv").write_bytes(export.to_csv_bytes(result.notices))
+    if result.format == "mapped":
+        matched = {t: c for t, c in suggest_mapping(table.frame.columns, args.kind).items() if c}
+        unused = [c for c in table.frame.columns if c not in matched.values()]
+        print("columns matched by name: " + ", ".join(f"{c} -> {t}" for t, c in matched.items()), file=sys.stderr)
+        if unused:
+            print("columns not used: " + ", ".join(unused), file=sys.stderr)
     print(f"{result.summary()} (format: {FORMATS.get(result.format, result.format)})")
     for note in result.notes[1:]:
         print(note)
