@@ -18,6 +18,23 @@ NOT_MAPPED = "(not in the file)"
 st.title("Bring your own data")
 st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
+if st.session_state.get("user_datasets") is not None:
+    # An import lives only in this browser session: offer a way to keep it.
+    st.subheader("Keep your data")
+    st.caption(
+        "Your imported data is used in every page until this browser tab is closed. The data pack "
+        "is every dataset as Parquet, with a sources list: unzip it into a folder and start the "
+        "app with MMIP_DATA_DIR set to that folder to see it again."
+    )
+    st.download_button(
+        "Download data pack (zip)",
+        caching.data_pack(),
+        file_name="mmip-data-pack.zip",
+        mime="application/zip",
+        key="import_data_pack",
+        type="primary",
+    )
+
 kind = st.radio("The file lists", pipeline.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
 upload = st.file_uploader(
     f"Upload a file (CSV, Excel .xlsx or Parquet; up to {pipeline.MAX_UPLOAD_MB} MB)",
@@ -112,10 +129,11 @@ if not stored or stored[0] != request:
 result = stored[1]
 
 st.subheader(result.summary())
-read, accepted, rejected = st.columns(3)
+read, accepted, rejected, unplaced = st.columns(4)
 read.metric("Rows read", f"{result.rows_read:,}")
-accepted.metric("Accepted", f"{len(result.accepted):,}")
+accepted.metric("Accepted", f"{result.rows_accepted:,}")
 rejected.metric("Rejected", f"{result.rejected_rows:,}")
+unplaced.metric("Not placed", f"{result.rows_unplaced:,}", help="Sites left out only because no place was found")
 for note in result.notes[1:]:
     st.text(note)
 
@@ -143,6 +161,21 @@ if not result.unplaced.empty:
         file_name=f"unplaced-{kind}.csv",
         mime="text/csv",
         key="import_unplaced_csv",
+    )
+
+if not result.notices.empty:
+    st.subheader("Filled in or left out (rows still accepted)")
+    st.caption(
+        "Columns your file does not have are set to “not stated”; capability words that match "
+        "nothing in the taxonomy or its synonym table are left out of the row and kept in its note."
+    )
+    st.dataframe(result.notices, hide_index=True, width="stretch")
+    st.download_button(
+        "Download this list (CSV)",
+        export.to_csv_bytes(result.notices),
+        file_name=f"notices-{kind}.csv",
+        mime="text/csv",
+        key="import_notices_csv",
     )
 
 if result.accepted.empty:

@@ -433,7 +433,7 @@ def test_import_page_checks_a_file_and_uses_it_in_every_page():
     at.button(key="import_check").click().run()
     assert_healthy(at)
     assert at.subheader[0].value == "4 rows read, 2 accepted, 2 rejected"
-    assert [m.value for m in at.metric] == ["4", "2", "2"]
+    assert [m.value for m in at.metric] == ["4", "2", "2", "0"]
     at.button(key="import_use").click().run()
     assert_healthy(at)
     chosen = at.session_state["user_datasets"]

@@ -204,3 +204,16 @@ def slide_data():
     frames = require("capabilities", "centres", "mmip_proposals", "investments", "regions")
     facility_frame, long = facility_tables()
     return slides.slide_data(frames, facility_frame, long, region_outlines())
+
+
+@st.cache_resource(max_entries=2, show_spinner="Preparing the data pack…")
+def _data_pack(_frames: dict[str, pd.DataFrame], origin: str, version: str) -> bytes:
+    from lib.data import datapack
+
+    return datapack.pack_bytes(_frames, origin)
+
+
+def data_pack() -> bytes:
+    """The session's datasets as a data pack (lib.data.datapack), built once per set of data."""
+    data = datasets()
+    return _data_pack(data.frames, data.origin, data.version)
