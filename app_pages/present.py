@@ -29,7 +29,13 @@ def step(by: int, shown: story.Story) -> None:
     st.session_state["present_slide"] = story.clamp_index(st.session_state.get("present_slide", 0) + by, shown)
 
 
-current = st.session_state.get("present_story") or caching.default_story()
+default, default_problem = caching.default_story()
+current = st.session_state.get("present_story") or default
+if default_problem and st.session_state.get("present_story") is None:
+    st.warning(
+        f"The default story cannot be used ({default_problem}). Showing the headline numbers only; "
+        "load a story under “Story, link and briefing pack” below."
+    )
 if "present_slide" not in st.session_state:
     st.session_state["present_slide"] = story.index_from_url(st.query_params.get("slide"), current)
 index = story.clamp_index(st.session_state["present_slide"], current)

@@ -7,6 +7,7 @@ results with ``st.cache_data``. Nothing below lib.ui caches anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -190,11 +191,21 @@ def gap_table(kinds: tuple[str, ...] = (), proposal: gaps.Proposal | None = None
     )
 
 
-@st.cache_resource(show_spinner=False)
-def default_story():
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _default_story(path: str):
     from lib.present import story
 
-    return story.load()
+    try:
+        return story.load(Path(path)), ""
+    except story.StoryError as error:
+        return story.fallback_story(), str(error)
+
+
+def default_story():
+    """(the default story, "") or, when its file cannot be used, (a one-slide fallback, why)."""
+    from lib.present import story
+
+    return _default_story(str(story.DEFAULT_STORY_PATH))
 
 
 def slide_data():
