@@ -628,3 +628,21 @@ def test_command_line_offline_says_so_in_one_line(tmp_path):
     offline = [line for line in done.stderr.splitlines() if "offline" in line]
     assert offline == ["offline (MMIP_OFFLINE=1): no postcode look-up, no boundary download"]
     assert "Traceback" not in done.stderr and "Connection" not in done.stderr
+
+
+def test_command_line_without_network_says_so_in_one_line(tmp_path, capsys, monkeypatch):
+    from lib.geo import geocode
+
+    monkeypatch.setenv("MMIP_OFFLINE", "0")
+    monkeypatch.setattr(pipeline, "network_reachable", lambda *a, **k: False)
+
+    def no_lookups(*args, **kwargs):
+        raise AssertionError("no postcode client without network")
+
+    monkeypatch.setattr(geocode, "PostcodeClient", no_lookups)
+    code = pipeline.main([str(FIXTURES / "plain_site_list.csv"), "--kind", "sites", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert [line for line in err.splitlines() if "offline" in line] == [
+        "offline: api.postcodes.io cannot be reached: no postcode look-up, no boundary download"
+    ]

@@ -13,8 +13,12 @@ The pipeline, each step a pure function over frames:
    and validates them with the same pandera schemas as the embedded data (:func:`lib.data.validate`).
 
 Every rejected row is reported with its row number (1 = first row under the header), column, value
-and reason; nothing is dropped silently. Command line (writes the CSV in ``data/source`` layout and
-the reports next to it)::
+and reason; nothing is dropped silently. Columns a user's own list cannot be expected to have
+(:data:`DEFAULTS`) become "not stated", and capability words map to the taxonomy through the
+synonym table ``capability_synonyms.csv``; both are listed as notices, the row is still accepted.
+:func:`import_file` is the whole import of a file's bytes (the page runs the same two steps with
+the column matching between them). Command line (writes the CSV in ``data/source`` layout and the
+reports next to it; exit codes 0 all accepted, 1 some rejected, 2 unreadable or wrong kind)::
 
     python -m lib.ingest FILE --kind sites|centres|investments [--format auto] [--sheet NAME] --out DIR
 """
@@ -27,6 +31,7 @@ import difflib
 import io
 import re
 import sys
+import textwrap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1326,9 +1331,12 @@ LAYOUTS = """layouts recognised (--format auto):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m lib.ingest",
-        description=__doc__.split("\n\n")[0]
-        + " Writes KIND.csv (accepted rows, data/source layout), KIND-rejected.csv, KIND-unplaced.csv"
-        " and KIND-notices.csv (defaults filled in, capability words not recognised) in DIR.",
+        description=textwrap.fill(
+            __doc__.split("\n\n")[0]
+            + " Writes KIND.csv (accepted rows, data/source layout), KIND-rejected.csv, KIND-unplaced.csv"
+            " and KIND-notices.csv (defaults filled in, capability words not recognised) in DIR.",
+            width=100,
+        ),
         epilog=f"{LAYOUTS}\n\n{EXIT_CODES}\n\nOffline (MMIP_OFFLINE=1, or no network): rows are placed from "
         "their coordinates, or from their local authority district when boundaries are on this machine.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
