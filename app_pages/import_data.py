@@ -15,11 +15,11 @@ from lib.ui import caching
 KIND_LABELS = {"sites": "Manufacturing sites", "centres": "Innovation centres", "investments": "Investments"}
 NOT_MAPPED = "(not in the file)"
 
-st.title("Bring your own data")
-st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
-if st.session_state.get("user_datasets") is not None:
-    # An import lives only in this browser session: offer a way to keep it.
+def offer_data_pack(where: str) -> None:
+    """An import lives only in this browser session: offer a way to keep it."""
+    if st.session_state.get("user_datasets") is None:
+        return
     st.subheader("Keep your data")
     st.caption(
         "Your imported data is used in every page until this browser tab is closed. The data pack "
@@ -31,9 +31,14 @@ if st.session_state.get("user_datasets") is not None:
         caching.data_pack(),
         file_name="mmip-data-pack.zip",
         mime="application/zip",
-        key="import_data_pack",
+        key=f"import_data_pack_{where}",
         type="primary",
     )
+
+
+st.title("Bring your own data")
+offer_data_pack("top")
+st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
 kind = st.radio("The file lists", pipeline.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
 upload = st.file_uploader(
@@ -185,8 +190,12 @@ with st.expander("Accepted rows", expanded=False):
     st.dataframe(result.accepted.head(1000), hide_index=True, width="stretch")
 
 if st.button(f"Use this data: {len(result.accepted):,} {KIND_LABELS[kind].lower()} in every page", key="import_use"):
+    # Added to what this session already uses, so that sites and then investments both stay.
+    current = caching.datasets()
+    origin = f"your upload: {pipeline.safe_label(upload.name)}"
     st.session_state["user_datasets"] = datasets.Datasets(
-        frames={**caching.embedded_datasets(str(config.data_dir())).frames, kind: result.accepted},
-        origin=f"your upload: {pipeline.safe_label(upload.name)}",
+        frames={**current.frames, kind: result.accepted},
+        origin=origin if current.origin == "embedded" else f"{current.origin}; {origin}",
     )
     st.rerun()  # so that the banner ("your data", with its way back) shows at once
+offer_data_pack("bottom")  # also here, where the button that made it was pressed

@@ -83,7 +83,17 @@ def test_import_page_offers_the_pack_and_the_app_loads_it_back(tmp_path, monkeyp
     assert_healthy(at)
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download data pack (zip)" in labels
+    # A second import adds to the first rather than replacing it.
+    at.radio(key="import_kind").set_value("investments").run()
+    grants = (FIXTURES / "360giving_grants.csv").read_bytes()
+    at.file_uploader(key="import_file").set_value(("grants.csv", grants, "text/csv")).run()
+    at.button(key="import_check").click().run()
+    at.button(key="import_use").click().run()
+    assert_healthy(at)
     chosen = at.session_state["user_datasets"]
+    assert chosen.origin == "your upload: plain-site-list.csv; your upload: grants.csv"
+    assert len(chosen.frames["sites"]) == 4
+    assert chosen.frames["investments"]["recipient"].tolist() == ["Example Pharma Ltd", "PackCo Ltd"]
     # The bytes the button serves, unpacked where a user would, and the app started on them.
     datapack.unpack(datapack.pack_bytes(chosen.frames, chosen.origin), tmp_path)
     monkeypatch.setenv("MMIP_DATA_DIR", str(tmp_path))

@@ -12,12 +12,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.data.schemas import CENTRE_STATUSES, ITL1_CODES, ITL1_NAMES, SITE_STATUSES
+from lib.data.schemas import CENTRE_STATUSES, ITL1_CODES, ITL1_NAMES, NOT_STATED, SITE_STATUSES
 
 SITE = "site"
 CENTRE = "centre"
 KIND_LABELS = {SITE: "Manufacturing site", CENTRE: "Innovation centre"}
-STATUSES = tuple(dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)))
+# "not stated" (imported rows whose file does not say) last, after the statuses a source states.
+STATUSES = tuple(s for s in dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)) if s != NOT_STATED) + (NOT_STATED,)
 ACTIVE_STATUSES = ("operational",)
 
 FACILITY_COLUMNS = [
