@@ -114,9 +114,8 @@ if st.button("Check the file", type="primary", key="import_check"):
         itl1=caching.boundary_layers().itl1,
         use_postcodes=lookup_online,
     )
-    st.session_state["import_result"] = (
-        request,
-        pipeline.ingest(
+    try:
+        checked = pipeline.ingest(
             table,
             kind,
             caching.require("capabilities")["capabilities"],
@@ -124,8 +123,13 @@ if st.button("Check the file", type="primary", key="import_check"):
             mapping=mapping,
             places=places,
             progress=show_progress,
-        ),
-    )
+        )
+    except pipeline.IngestError as error:
+        bar.empty()
+        st.error("This file cannot be read this way:")
+        st.text(error.message)
+        st.stop()
+    st.session_state["import_result"] = (request, checked)
     bar.empty()
 
 stored = st.session_state.get("import_result")

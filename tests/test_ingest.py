@@ -646,3 +646,25 @@ def test_command_line_without_network_says_so_in_one_line(tmp_path, capsys, monk
     assert [line for line in err.splitlines() if "offline" in line] == [
         "offline: api.postcodes.io cannot be reached: no postcode look-up, no boundary download"
     ]
+
+
+@pytest.mark.parametrize(
+    "fmt,kind,message",
+    [
+        (
+            "innovate_uk",
+            "investments",
+            "the file does not have the columns of the Innovate UK funded projects layout: no 'Participant Name', "
+            "'Project Title', 'Award Offered (£) or Grant Offered (£)'",
+        ),
+        ("360giving", "sites", "the 360Giving flat CSV layout lists investments, not sites"),
+    ],
+)
+def test_a_layout_chosen_by_hand_that_does_not_fit_is_refused(fmt, kind, message, capabilities, tmp_path, capsys):
+    data = (FIXTURES / "plain_site_list.csv").read_bytes()
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.import_file(data, "plain.csv", kind, capabilities, fmt=fmt)
+    assert caught.value.message == message
+    args = [str(FIXTURES / "plain_site_list.csv"), "--kind", kind, "--format", fmt, "--out", str(tmp_path)]
+    assert pipeline.main(args) == 2
+    assert f"error: plain_site_list.csv: {message}" in capsys.readouterr().err

@@ -557,9 +557,35 @@ def giving_frame(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFra
     return frame, problems
 
 
+# The columns without which a recognised layout cannot be read (all of them, or one of a tuple).
+LAYOUT_COLUMNS = {
+    "innovate_uk": ("Participant Name", "Project Title", INNOVATE_UK_AMOUNTS),
+    "360giving": ("Identifier", "Amount Awarded", "Recipient Org:Name"),
+}
+
+
+def check_layout(columns, kind: str, fmt: str, file: str) -> None:
+    """Refuse, with a message, a layout chosen by hand that does not fit the kind or the file."""
+    if fmt not in LAYOUT_COLUMNS:
+        return
+    if kind != "investments":
+        raise IngestError(file, f"the {FORMATS[fmt]} layout lists investments, not {kind}")
+    present = set(columns)
+    missing = [
+        " or ".join(need) if isinstance(need, tuple) else need
+        for need in LAYOUT_COLUMNS[fmt]
+        if not (present & set(need) if isinstance(need, tuple) else need in present)
+    ]
+    if missing:
+        raise IngestError(
+            file, f"the file does not have the columns of the {FORMATS[fmt]} layout: no {', '.join(map(repr, missing))}"
+        )
+
+
 def to_project_columns(
     raw: pd.DataFrame, kind: str, fmt: str, file: str, mapping: dict[str, str | None] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    check_layout(raw.columns, kind, fmt, file)
     if fmt == "innovate_uk":
         return innovate_uk_frame(raw, file)
     if fmt == "360giving":
@@ -1383,7 +1409,11 @@ def main(argv: list[str] | None = None) -> int:
     places, where = _load_places(offline_only)
     if places.itl1 is None:
         print(f"no region boundaries ({where}): rows are placed only from coordinates given", file=sys.stderr)
-    result = ingest(table, args.kind, capabilities, fmt=args.format, places=places, progress=TextProgress())
+    try:
+        result = ingest(table, args.kind, capabilities, fmt=args.format, places=places, progress=TextProgress())
+    except IngestError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return 2
     if result.rows_accepted == 0 and result.rejected["row"].isna().any():
         # Nothing fits: the columns are not those of this kind (or a required one is missing).
         table_problems = result.rejected.loc[result.rejected["row"].isna()]
