@@ -1,7 +1,8 @@
 """Property-based: no file, however generated or damaged, crashes the import.
 
 Generated and mutated CSV, Excel and Parquet bytes go through :func:`lib.ingest.pipeline.import_file`
-(read_table then ingest: the steps the page and the command line run). Every outcome is either a
+(read_table then ingest: the steps the page and the command line run), with the layout recognised,
+forced (as ``--format`` does) or the columns matched by hand in any way the page allows. Every outcome is either a
 result whose rows add up (read = accepted + rejected + unplaced) and whose problems name file,
 row and column, or an :class:`IngestError` naming the file with a message.
 """
@@ -220,9 +221,21 @@ def capabilities():
     return load_dataset("capabilities")
 
 
-def check_outcome(data: bytes, file: str, kind: str, capabilities, places) -> None:
+LAYOUTS = st.sampled_from(["auto", "auto", "auto", "by hand", "project", "innovate_uk", "360giving"])
+
+
+def check_outcome(data: bytes, file: str, kind: str, capabilities, places, draw) -> None:
+    """``draw`` picks the layout, and for "by hand" any matching of columns a user could pick on the page."""
+    fmt, mapping = draw(LAYOUTS), None
     try:
-        result = pipeline.import_file(data, file, kind, capabilities, places=places, today=TODAY)
+        if fmt == "by hand":
+            columns = list(pipeline.read_table(data, file).frame.columns)
+            choice = st.sampled_from([None, *columns])
+            mapping = {target: draw(choice) for target in pipeline.target_columns(kind)}
+            fmt = "mapped"
+        result = pipeline.import_file(
+            data, file, kind, capabilities, fmt=fmt, mapping=mapping, places=places, today=TODAY
+        )
     except pipeline.IngestError as error:
         event("refused: " + error.message[:40])
         assert error.file == file
@@ -250,18 +263,18 @@ def check_outcome(data: bytes, file: str, kind: str, capabilities, places) -> No
 
 
 @settings(COMMON, max_examples=150)
-@given(data=csv_files(), kind=KIND)
-def test_any_csv_gives_a_result_or_a_clear_message(data, kind, capabilities, places):
-    check_outcome(data, "upload.csv", kind, capabilities, places)
+@given(data=csv_files(), kind=KIND, choices=st.data())
+def test_any_csv_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
+    check_outcome(data, "upload.csv", kind, capabilities, places, choices.draw)
 
 
 @settings(COMMON, max_examples=40)
-@given(data=excel_files(), kind=KIND)
-def test_any_excel_file_gives_a_result_or_a_clear_message(data, kind, capabilities, places):
-    check_outcome(data, "upload.xlsx", kind, capabilities, places)
+@given(data=excel_files(), kind=KIND, choices=st.data())
+def test_any_excel_file_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
+    check_outcome(data, "upload.xlsx", kind, capabilities, places, choices.draw)
 
 
 @settings(COMMON, max_examples=60)
-@given(data=parquet_files(), kind=KIND)
-def test_any_parquet_file_gives_a_result_or_a_clear_message(data, kind, capabilities, places):
-    check_outcome(data, "upload.parquet", kind, capabilities, places)
+@given(data=parquet_files(), kind=KIND, choices=st.data())
+def test_any_parquet_file_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
+    check_outcome(data, "upload.parquet", kind, capabilities, places, choices.draw)
