@@ -668,3 +668,24 @@ def test_a_layout_chosen_by_hand_that_does_not_fit_is_refused(fmt, kind, message
     args = [str(FIXTURES / "plain_site_list.csv"), "--kind", kind, "--format", fmt, "--out", str(tmp_path)]
     assert pipeline.main(args) == 2
     assert f"error: plain_site_list.csv: {message}" in capsys.readouterr().err
+
+
+def test_a_plain_list_of_awards_is_accepted_with_its_defaults_listed(capabilities):
+    text = (
+        "Recipient,Amount,Year,Region,Source URL,As-of date,Capabilities\n"
+        "Example Ltd,£1.2m,2021/22,North West,https://example.org/g,2024-01-01,vaccines\n"
+        "=Formula Ltd,250000,2020,Scotland,https://example.org/h,2024-01-01,mRNA\n"
+    )
+    result = run(text, "investments", capabilities)
+    assert result.summary() == "2 rows read, 2 accepted, 0 rejected"
+    accepted = result.accepted
+    assert accepted[["record_type", "programme", "recipient", "itl1_code"]].values.tolist() == [
+        ["award", "not stated", "Example Ltd", "TLD"],
+        ["award", "not stated", "=Formula Ltd", "TLM"],
+    ]
+    assert accepted["public_gbp"].tolist() == [1_200_000, 250_000]
+    assert accepted["capabilities"].map(list).tolist() == [["vaccines"], ["rna"]]
+    assert result.notices["reason"].tolist() == [
+        "the file has no record_type column: every row set to 'award'",
+        "the file has no programme column: every row set to 'not stated'",
+    ]

@@ -351,6 +351,8 @@ def required_columns(kind: str) -> list[str]:
 DEFAULTS = {
     "sites": {"site_kind": NOT_STATED, "status": NOT_STATED},
     "centres": {"centre_type": NOT_STATED},
+    # A list of money given is a list of awards; a headline budget must say programme_total.
+    "investments": {"record_type": "award", "programme": NOT_STATED},
 }
 
 
