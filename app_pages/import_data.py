@@ -81,7 +81,8 @@ if fmt == "mapped":
     st.subheader("Match the columns")
     st.caption(
         "Suggested from the column names. Columns marked * are required; the id, source and "
-        "date are filled in when the file has none, and a postcode or district places a row."
+        "date are filled in when the file has none, columns such as the kind of site or its status "
+        "become “not stated”, and a postcode or district places a row."
     )
     suggested = pipeline.suggest_mapping(table.frame.columns, kind)
     required = set(pipeline.required_columns(kind))

@@ -268,13 +268,13 @@ def test_any_csv_gives_a_result_or_a_clear_message(data, kind, choices, capabili
     check_outcome(data, "upload.csv", kind, capabilities, places, choices.draw)
 
 
-@settings(COMMON, max_examples=40)
+@settings(COMMON, max_examples=30)
 @given(data=excel_files(), kind=KIND, choices=st.data())
 def test_any_excel_file_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
     check_outcome(data, "upload.xlsx", kind, capabilities, places, choices.draw)
 
 
-@settings(COMMON, max_examples=60)
+@settings(COMMON, max_examples=50)
 @given(data=parquet_files(), kind=KIND, choices=st.data())
 def test_any_parquet_file_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
     check_outcome(data, "upload.parquet", kind, capabilities, places, choices.draw)
