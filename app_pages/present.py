@@ -4,6 +4,7 @@ import streamlit as st
 
 from lib import config
 from lib.data import export
+from lib.figures.text_tables import markdown_text
 from lib.present import briefing, slides, static_images, story
 from lib.ui import caching, shell, state, widgets
 
@@ -20,9 +21,10 @@ def load_uploaded_story() -> None:
             upload.getvalue(), capability_ids=list(caching.capability_names()), source=upload.name
         )
         st.session_state["present_slide"] = 0
-        st.session_state["present_message"] = ("success", f"Loaded the story in {upload.name}.")
+        st.session_state["present_message"] = ("success", f"Loaded the story in {markdown_text(upload.name)}.")
     except story.StoryError as error:
-        st.session_state["present_message"] = ("error", f"This story cannot be used: {error}")
+        # The message quotes the file's own field names and values: escaped, so they stay text.
+        st.session_state["present_message"] = ("error", f"This story cannot be used: {markdown_text(str(error))}")
 
 
 def step(by: int, shown: story.Story) -> None:

@@ -66,11 +66,22 @@ def test_a_story_with_wrong_fields_is_refused_by_field_and_the_default_stays(emb
     at.file_uploader(key="present-upload").set_value(("mine.json", json.dumps(wrong).encode(), "application/json"))
     at.run()
     assert_healthy(at)
-    assert [e.value for e in at.error] == [
+    assert [e.value.replace("\\", "") for e in at.error] == [
         "This story cannot be used: mine.json: slides[0].titel: is not a slide field "
         "(view, title, finding, filters, settings)"
     ]
     assert at.title[0].value == first_title
+
+
+def test_a_story_error_quoting_the_file_stays_text():
+    at = open_page("app_pages/present.py")
+    hostile = {"format": "mmip-story", "version": 1, "title": "x", "slides": [{"view": "[a](javascript:alert(1))"}]}
+    upload = ("[x](javascript:y).json", json.dumps(hostile).encode(), "application/json")
+    at.file_uploader(key="present-upload").set_value(upload).run()
+    assert_healthy(at)
+    [message] = [e.value for e in at.error]
+    assert "](javascript" not in message  # every bracket escaped: Markdown cannot make it a link
+    assert message.replace("\\", "").startswith("This story cannot be used: [x](javascript:y).json: slides[0].view:")
 
 
 @pytest.fixture
