@@ -15,7 +15,29 @@ from lib.ui import caching
 KIND_LABELS = {"sites": "Manufacturing sites", "centres": "Innovation centres", "investments": "Investments"}
 NOT_MAPPED = "(not in the file)"
 
+
+def offer_data_pack(where: str) -> None:
+    """An import lives only in this browser session: offer a way to keep it."""
+    if st.session_state.get("user_datasets") is None:
+        return
+    st.subheader("Keep your data")
+    st.caption(
+        "Your imported data is used in every page until this browser tab is closed. The data pack "
+        "is every dataset as Parquet, with a sources list: unzip it into a folder and start the "
+        "app with MMIP_DATA_DIR set to that folder to see it again."
+    )
+    st.download_button(
+        "Download data pack (zip)",
+        caching.data_pack(),
+        file_name="mmip-data-pack.zip",
+        mime="application/zip",
+        key=f"import_data_pack_{where}",
+        type="primary",
+    )
+
+
 st.title("Bring your own data")
+offer_data_pack("top")
 st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
 kind = st.radio("The file lists", pipeline.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
@@ -59,7 +81,8 @@ if fmt == "mapped":
     st.subheader("Match the columns")
     st.caption(
         "Suggested from the column names. Columns marked * are required; the id, source and "
-        "date are filled in when the file has none, and a postcode or district places a row."
+        "date are filled in when the file has none, columns such as the kind of site or its status "
+        "become “not stated”, and a postcode or district places a row."
     )
     suggested = pipeline.suggest_mapping(table.frame.columns, kind)
     required = set(pipeline.required_columns(kind))
@@ -92,9 +115,8 @@ if st.button("Check the file", type="primary", key="import_check"):
         itl1=caching.boundary_layers().itl1,
         use_postcodes=lookup_online,
     )
-    st.session_state["import_result"] = (
-        request,
-        pipeline.ingest(
+    try:
+        checked = pipeline.ingest(
             table,
             kind,
             caching.require("capabilities")["capabilities"],
@@ -102,8 +124,13 @@ if st.button("Check the file", type="primary", key="import_check"):
             mapping=mapping,
             places=places,
             progress=show_progress,
-        ),
-    )
+        )
+    except pipeline.IngestError as error:
+        bar.empty()
+        st.error("This file cannot be read this way:")
+        st.text(error.message)
+        st.stop()
+    st.session_state["import_result"] = (request, checked)
     bar.empty()
 
 stored = st.session_state.get("import_result")
@@ -112,10 +139,11 @@ if not stored or stored[0] != request:
 result = stored[1]
 
 st.subheader(result.summary())
-read, accepted, rejected = st.columns(3)
+read, accepted, rejected, unplaced = st.columns(4)
 read.metric("Rows read", f"{result.rows_read:,}")
-accepted.metric("Accepted", f"{len(result.accepted):,}")
+accepted.metric("Accepted", f"{result.rows_accepted:,}")
 rejected.metric("Rejected", f"{result.rejected_rows:,}")
+unplaced.metric("Not placed", f"{result.rows_unplaced:,}", help="Sites left out only because no place was found")
 for note in result.notes[1:]:
     st.text(note)
 
@@ -145,6 +173,21 @@ if not result.unplaced.empty:
         key="import_unplaced_csv",
     )
 
+if not result.notices.empty:
+    st.subheader("Filled in or left out (rows still accepted)")
+    st.caption(
+        "Columns your file does not have are set to “not stated”; capability words that match "
+        "nothing in the taxonomy or its synonym table are left out of the row and kept in its note."
+    )
+    st.dataframe(result.notices, hide_index=True, width="stretch")
+    st.download_button(
+        "Download this list (CSV)",
+        export.to_csv_bytes(result.notices),
+        file_name=f"notices-{kind}.csv",
+        mime="text/csv",
+        key="import_notices_csv",
+    )
+
 if result.accepted.empty:
     st.warning("No row was accepted, so there is nothing to use yet.")
     st.stop()
@@ -152,8 +195,12 @@ with st.expander("Accepted rows", expanded=False):
     st.dataframe(result.accepted.head(1000), hide_index=True, width="stretch")
 
 if st.button(f"Use this data: {len(result.accepted):,} {KIND_LABELS[kind].lower()} in every page", key="import_use"):
+    # Added to what this session already uses, so that sites and then investments both stay.
+    current = caching.datasets()
+    origin = f"your upload: {pipeline.safe_label(upload.name)}"
     st.session_state["user_datasets"] = datasets.Datasets(
-        frames={**caching.embedded_datasets(str(config.data_dir())).frames, kind: result.accepted},
-        origin=f"your upload: {pipeline.safe_label(upload.name)}",
+        frames={**current.frames, kind: result.accepted},
+        origin=origin if current.origin == "embedded" else f"{current.origin}; {origin}",
     )
     st.rerun()  # so that the banner ("your data", with its way back) shows at once
+offer_data_pack("bottom")  # also here, where the button that made it was pressed

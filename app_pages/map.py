@@ -66,6 +66,11 @@ if layer == "sites":
         on_select=state.remember_selected_points("facility-map", "url_site"),
     )
     st.caption(map_figures.facility_map_caption(facilities))
+    if caching.region_outlines() is None:
+        st.info(
+            f"Region boundaries are not available ({caching.boundary_layers().message}), so the dots are "
+            "drawn without region outlines."
+        )
 else:
     # Regions are coloured by every filter except region, so the other regions stay clickable.
     context = caching.filtered_facilities(filters.with_regions(())) if filters.regions else facilities

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib import config
 from lib.data import export
+from lib.figures.text_tables import markdown_text
 from lib.present import briefing, deck, slides, static_images, story
 from lib.ui import caching, shell, state
 
@@ -26,9 +27,10 @@ def load_uploaded_story() -> None:
             upload.getvalue(), capability_ids=list(caching.capability_names()), source=upload.name
         )
         st.session_state["present_slide"] = 0
-        st.session_state["present_message"] = ("success", f"Loaded the story in {upload.name}.")
+        st.session_state["present_message"] = ("success", f"Loaded the story in {markdown_text(upload.name)}.")
     except story.StoryError as error:
-        st.session_state["present_message"] = ("error", f"This story cannot be used: {error}")
+        # The message quotes the file's own field names and values: escaped, so they stay text.
+        st.session_state["present_message"] = ("error", f"This story cannot be used: {markdown_text(str(error))}")
 
 
 def step(by: int, shown: story.Story) -> None:
@@ -49,7 +51,13 @@ def live_view_url() -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
-current = st.session_state.get("present_story") or caching.default_story()
+default, default_problem = caching.default_story()
+current = st.session_state.get("present_story") or default
+if default_problem and st.session_state.get("present_story") is None:
+    st.warning(
+        f"The default story cannot be used ({default_problem}). Showing the headline numbers only; "
+        "load a story under “Story, link and briefing pack” below."
+    )
 if "present_slide" not in st.session_state:
     st.session_state["present_slide"] = story.index_from_url(st.query_params.get("slide"), current)
 index = story.clamp_index(st.session_state["present_slide"], current)

@@ -151,11 +151,20 @@ def test_swapped_and_foreign_coordinates_are_rejected_with_the_reason(capabiliti
     ]
 
 
-def test_unknown_capability_suggests_the_nearest(capabilities):
-    row = GOOD_SITE.replace(",biologics,", ",biologic;Sterile fill finish,")
+def test_capability_words_map_through_the_synonym_table_and_unknown_words_are_listed(capabilities):
+    row = GOOD_SITE.replace(",biologics,", ',"Cell & gene therapy, sterile fill-finish; OSD; biologicz; moon dust",')
     result = run(f"{SITE_HEADER}\n{row}\n", "sites", capabilities)
-    assert result.summary() == "1 rows read, 0 accepted, 1 rejected"
-    assert reasons(result) == ["unknown capability 'biologic'; did you mean 'Biologics' (biologics)?"]
+    assert result.summary() == "1 rows read, 1 accepted, 0 rejected"  # unknown words do not reject the row
+    assert result.accepted.loc[0, "capabilities"] == ["advanced_therapy", "sterile_fill_finish", "oral_solid_dose"]
+    expected = "capability words not recognised, left out: 'biologicz' (nearest: 'Biologics', biologics); 'moon dust'"
+    assert result.notices[["row", "column", "reason"]].values.tolist() == [[1, "capabilities", expected]]
+    assert expected in result.accepted.loc[0, "note"]  # kept with the row, not only in the report
+
+
+def test_every_synonym_names_a_capability_of_the_taxonomy(capabilities):
+    synonyms = pipeline.capability_synonyms()
+    assert set(synonyms["capability_id"]) <= set(capabilities["capability_id"])
+    assert not synonyms["words"].map(pipeline.capability_key).duplicated().any()
 
 
 def test_duplicate_ids_are_rejected(capabilities):
@@ -367,7 +376,7 @@ def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, pl
         "B Ltd,Two,Leeds,,Atlantis,biologics,commercial,operational",
     ]
     result = run("\n".join([header, *rows]) + "\n", "sites", capabilities, places=places)
-    assert result.summary() == "2 rows read, 0 accepted, 2 rejected"
+    assert result.summary() == "2 rows read, 0 accepted, 0 rejected, 2 could not be placed"
     assert result.rejected[["row", "column", "reason"]].values.tolist() == [
         [1, "location", "could not be placed: not a valid UK postcode: NOT A CODE"],
         [2, "location", "could not be placed: district not recognised: Atlantis"],
@@ -424,7 +433,7 @@ def test_import_page_checks_a_file_and_uses_it_in_every_page():
     at.button(key="import_check").click().run()
     assert_healthy(at)
     assert at.subheader[0].value == "4 rows read, 2 accepted, 2 rejected"
-    assert [m.value for m in at.metric] == ["4", "2", "2"]
+    assert [m.value for m in at.metric] == ["4", "2", "2", "0"]
     at.button(key="import_use").click().run()
     assert_healthy(at)
     chosen = at.session_state["user_datasets"]
@@ -448,3 +457,235 @@ def test_import_page_never_renders_file_text_as_markdown():
     assert "javascript" not in rendered and "onerror" not in rendered
     at.button(key="import_use").click().run()
     assert at.session_state["user_datasets"].origin == "your upload: -x--javascript-y-.csv"
+
+
+# ---------------------------------------------------------------- plain real-world lists (issue 22)
+
+PLAIN_FIXTURES = sorted(p.name for p in FIXTURES.glob("plain_site_list*.csv"))
+
+
+def test_there_is_a_plain_fixture_for_each_real_world_variant():
+    assert PLAIN_FIXTURES == [
+        "plain_site_list.csv",
+        "plain_site_list_bom.csv",
+        "plain_site_list_formula_html.csv",
+        "plain_site_list_semicolon.csv",
+        "plain_site_list_windows1252.csv",
+    ]
+
+
+@pytest.mark.parametrize("name", PLAIN_FIXTURES)
+def test_a_plain_site_list_exits_0_with_every_row_accepted(name, tmp_path, capsys):
+    code = pipeline.main([str(FIXTURES / name), "--kind", "sites", "--out", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured
+    assert "4 rows read, 4 accepted, 0 rejected" in captured.out
+    assert "the file has no site_kind column: every row set to 'not stated'" in captured.out
+    assert "offline (MMIP_OFFLINE=1): no postcode look-up, no boundary download" in captured.err
+    written = pipeline.read_table((tmp_path / "sites.csv").read_bytes(), "sites.csv")
+    again = pipeline.ingest(written, "sites", load_dataset("capabilities"), today=TODAY)
+    assert again.summary() == "4 rows read, 4 accepted, 0 rejected"  # the written CSV imports unchanged
+    assert set(again.accepted["site_kind"]) == {"not stated"}
+    assert set(again.accepted["status"]) == {"operational"}
+
+
+def test_plain_list_values_are_read_as_a_person_means_them(capabilities, places):
+    results = {
+        name: pipeline.import_file((FIXTURES / name).read_bytes(), name, "sites", capabilities, places=places)
+        for name in PLAIN_FIXTURES
+    }
+    plain = results["plain_site_list.csv"].accepted.set_index("site_name")
+    assert plain.loc["Macclesfield site", "capabilities"] == ["oral_solid_dose", "sterile_fill_finish"]
+    assert plain.loc["Stevenage plant", "capabilities"] == ["advanced_therapy"]
+    assert plain.loc["Speke site", "capabilities"] == ["biologics", "packaging_devices"]
+    assert plain.loc["Hospital unit", "capabilities"] == ["radiopharmaceuticals", "analytics_qc"]
+    assert plain.loc["Stevenage plant", "as_of"] == "2024-05-01"  # 01/05/2024, day first
+    assert plain["itl1_code"].tolist() == ["TLD", "TLH", "TLD", "TLM"]
+    assert plain["postcode_outward"].tolist() == ["SK10", "SG1", "L24", "G4"]
+    semicolon = results["plain_site_list_semicolon.csv"].accepted
+    assert semicolon["latitude"].tolist() == plain["latitude"].tolist()  # decimal commas
+    assert results["plain_site_list_windows1252.csv"].accepted.loc[0, "company"] == "Café Pharma – £ Ltd"
+    hostile = results["plain_site_list_formula_html.csv"].accepted
+    assert hostile["company"].tolist() == [
+        "=Example Pharma Ltd",
+        "<script>alert(1)</script> Ltd",
+        "+44 Pharma",
+        "-Minus Ltd",
+    ]  # kept as text
+    assert hostile.loc[3, "site_name"] == '=HYPERLINK("http://x","y")'
+    exported = export.to_csv_bytes(hostile).decode("utf-8-sig")
+    assert "'=Example Pharma Ltd" in exported and "'+44 Pharma" in exported and "'-Minus Ltd" in exported
+    assert "'=HYPERLINK" in exported
+
+
+def test_the_formula_leading_name_with_trailing_delimiters_no_longer_crashes(capabilities):
+    # Issue 22: the extra empty value made pandas use the first column as a string index.
+    header = "company,site_name,town,latitude,longitude,itl1_code"
+    result = run(f"{header}\n=Example Ltd,Main,Leeds,53.80,-1.55,TLE,\n", "sites", capabilities)
+    assert result.summary() == "1 rows read, 1 accepted, 0 rejected"
+    assert result.accepted.loc[0, "company"] == "=Example Ltd"
+
+
+def test_extra_values_that_hold_something_are_refused_not_dropped():
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.read_table(b"a,b\n1,2,3\n4,5,\n", "extra.csv")
+    assert caught.value.message == (
+        "the CSV could not be read: row 1 has more values than the header has columns; "
+        "is a column name missing, or a value containing the delimiter not in quotes?"
+    )
+
+
+def test_empty_and_repeated_headers_get_names_a_message_can_use():
+    table = pipeline.read_table(b"town,,town, town\nLeeds,x,York,Hull\n", "h.csv")
+    assert list(table.frame.columns) == ["town", "column 2", "town.1", "town (2)"]
+
+
+def test_without_boundaries_a_site_is_unplaced_with_the_reason(capabilities):
+    header = "company,site_name,town,latitude,longitude"
+    result = run(f"{header}\nA Ltd,Main,Leeds,53.80,-1.55\n", "sites", capabilities)
+    assert result.summary() == "1 rows read, 0 accepted, 0 rejected, 1 could not be placed"
+    assert result.rejected["reason"].tolist() == [
+        "could not be placed: no region boundaries on this machine to find the region of its coordinates "
+        "(give an itl1_code or region column, or set MMIP_BOUNDARIES_DIR)"
+    ]
+
+
+def test_blank_defaulted_cells_are_listed_per_row(capabilities):
+    header = "company,site_name,town,latitude,longitude,itl1_code,site_kind,status"
+    rows = ["A Ltd,One,Leeds,53.80,-1.55,TLE,CDMO,", "B Ltd,Two,Leeds,53.80,-1.55,TLE,,operational"]
+    result = run("\n".join([header, *rows]) + "\n", "sites", capabilities)
+    assert result.summary() == "2 rows read, 2 accepted, 0 rejected"
+    assert result.accepted[["site_kind", "status"]].values.tolist() == [
+        ["CDMO", "not stated"],
+        ["not stated", "operational"],
+    ]
+    assert result.notices[["row", "column", "reason"]].values.tolist() == [
+        [2, "site_kind", "no site_kind given: set to 'not stated'"],
+        [1, "status", "no status given: set to 'not stated'"],
+    ]
+
+
+# ---------------------------------------------------------------- the command as a user runs it
+
+
+def _cli(*args, env_extra=None, cwd=None):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MMIP_OFFLINE": "1", **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "lib.ingest", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd or Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
+
+
+def test_command_line_help_lists_layouts_and_exit_codes():
+    done = _cli("--help")
+    assert done.returncode == 0
+    for text in ("Innovate UK funded projects", "360Giving flat CSV", "this dashboard's own columns", "exit codes:"):
+        assert text in done.stdout
+    assert "0  every row was accepted" in done.stdout
+    assert "2  the file could not be read, or its columns do not fit the kind" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (b"PAR1\x00\x01broken", "sites.parquet", "sites.parquet: the Parquet file could not be read"),
+        (b"PK\x03\x04truncated zip", "sites.xlsx", "sites.xlsx: the Excel file could not be opened"),
+        (b"a,b\n1,2,3\n", "ragged.csv", "ragged.csv: the CSV could not be read: row 1 has more values"),
+        (b"", "empty.csv", "empty.csv: the file is empty"),
+    ],
+)
+def test_command_line_broken_file_exits_2_without_a_traceback(tmp_path, content, name, message):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    done = _cli(str(bad), "--kind", "sites", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert message in done.stderr
+    assert done.stderr.count("\n") <= 3  # a message, not a wall of text
+
+
+def test_command_line_missing_file_and_wrong_kind_exit_2(tmp_path):
+    done = _cli(str(tmp_path / "nope.csv"), "--kind", "sites", "--out", str(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "nope.csv: the file could not be opened" in done.stderr
+    grants = FIXTURES / "360giving_grants.csv"
+    done = _cli(str(grants), "--kind", "sites", "--out", str(tmp_path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "the columns do not fit --kind sites" in done.stderr
+
+
+def test_command_line_offline_says_so_in_one_line(tmp_path):
+    done = _cli(str(FIXTURES / "plain_site_list.csv"), "--kind", "sites", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    offline = [line for line in done.stderr.splitlines() if "offline" in line]
+    assert offline == ["offline (MMIP_OFFLINE=1): no postcode look-up, no boundary download"]
+    assert "Traceback" not in done.stderr and "Connection" not in done.stderr
+
+
+def test_command_line_without_network_says_so_in_one_line(tmp_path, capsys, monkeypatch):
+    from lib.geo import geocode
+
+    monkeypatch.setenv("MMIP_OFFLINE", "0")
+    monkeypatch.setattr(pipeline, "network_reachable", lambda *a, **k: False)
+
+    def no_lookups(*args, **kwargs):
+        raise AssertionError("no postcode client without network")
+
+    monkeypatch.setattr(geocode, "PostcodeClient", no_lookups)
+    code = pipeline.main([str(FIXTURES / "plain_site_list.csv"), "--kind", "sites", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert [line for line in err.splitlines() if "offline" in line] == [
+        "offline: api.postcodes.io cannot be reached: no postcode look-up, no boundary download"
+    ]
+
+
+@pytest.mark.parametrize(
+    "fmt,kind,message",
+    [
+        (
+            "innovate_uk",
+            "investments",
+            "the file does not have the columns of the Innovate UK funded projects layout: no 'Participant Name', "
+            "'Project Title', 'Award Offered (£) or Grant Offered (£)'",
+        ),
+        ("360giving", "sites", "the 360Giving flat CSV layout lists investments, not sites"),
+    ],
+)
+def test_a_layout_chosen_by_hand_that_does_not_fit_is_refused(fmt, kind, message, capabilities, tmp_path, capsys):
+    data = (FIXTURES / "plain_site_list.csv").read_bytes()
+    with pytest.raises(pipeline.IngestError) as caught:
+        pipeline.import_file(data, "plain.csv", kind, capabilities, fmt=fmt)
+    assert caught.value.message == message
+    args = [str(FIXTURES / "plain_site_list.csv"), "--kind", kind, "--format", fmt, "--out", str(tmp_path)]
+    assert pipeline.main(args) == 2
+    assert f"error: plain_site_list.csv: {message}" in capsys.readouterr().err
+
+
+def test_a_plain_list_of_awards_is_accepted_with_its_defaults_listed(capabilities):
+    text = (
+        "Recipient,Amount,Year,Region,Source URL,As-of date,Capabilities\n"
+        "Example Ltd,£1.2m,2021/22,North West,https://example.org/g,2024-01-01,vaccines\n"
+        "=Formula Ltd,250000,2020,Scotland,https://example.org/h,2024-01-01,mRNA\n"
+    )
+    result = run(text, "investments", capabilities)
+    assert result.summary() == "2 rows read, 2 accepted, 0 rejected"
+    accepted = result.accepted
+    assert accepted[["record_type", "programme", "recipient", "itl1_code"]].values.tolist() == [
+        ["award", "not stated", "Example Ltd", "TLD"],
+        ["award", "not stated", "=Formula Ltd", "TLM"],
+    ]
+    assert accepted["public_gbp"].tolist() == [1_200_000, 250_000]
+    assert accepted["capabilities"].map(list).tolist() == [["vaccines"], ["rna"]]
+    assert result.notices["reason"].tolist() == [
+        "the file has no record_type column: every row set to 'award'",
+        "the file has no programme column: every row set to 'not stated'",
+    ]

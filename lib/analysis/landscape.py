@@ -17,6 +17,7 @@ from lib.data.schemas import (
     DEFAULT_SCOPES,
     ITL1_CODES,
     ITL1_NAMES,
+    NOT_STATED,
     SCOPE_LABELS,
     SCOPES,
     SITE_STATUSES,
@@ -25,7 +26,8 @@ from lib.data.schemas import (
 SITE = "site"
 CENTRE = "centre"
 KIND_LABELS = {SITE: "Manufacturing site", CENTRE: "Innovation centre"}
-STATUSES = tuple(dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)))
+# "not stated" (imported rows whose file does not say) last, after the statuses a source states.
+STATUSES = tuple(s for s in dict.fromkeys((*SITE_STATUSES, *CENTRE_STATUSES)) if s != NOT_STATED) + (NOT_STATED,)
 ACTIVE_STATUSES = ("operational",)
 # Facilities that did not exist yet, or never will, in a past year's landscape.
 NOT_YET_STATUSES = ("proposed", "under construction", "cancelled")

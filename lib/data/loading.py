@@ -368,6 +368,28 @@ def load_dataset(
         # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass, in
         # the file's column order.
         frame.insert(table.column_names.index(column), column, list_cells(table.column(column), frame.index))
+    schema_columns = list(schema_for(name).columns)
+    missing = [c for c in schema_columns if c not in frame.columns]
+    unexpected = [c for c in frame.columns if c not in schema_columns]
+    if missing or unexpected:
+        # Another dataset's file, or an old layout: say which columns, not the first pandera check.
+        parts = []
+        if missing:
+            parts.append(f"missing column(s) {', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}")
+        if unexpected:
+            parts.append(
+                f"unexpected column(s) {', '.join(map(str, unexpected[:6]))}{' …' if len(unexpected) > 6 else ''}"
+            )
+        listed = pd.DataFrame(
+            {
+                "file": file,
+                "row": pd.array([pd.NA] * (len(missing) + len(unexpected)), dtype="Int64"),
+                "column": [*missing, *map(str, unexpected)],
+                "value": "",
+                "reason": ["required column is missing"] * len(missing) + ["unexpected column"] * len(unexpected),
+            }
+        )[PROBLEM_COLUMNS]
+        raise DatasetError(file, f"the file does not have the {name} columns: {'; '.join(parts)}", listed)
     valid, problems = validate(frame, name, file, capability_ids)
     if not problems.empty:
         first = problems.iloc[0]

@@ -32,6 +32,9 @@ GREAT_BRITAIN = "GB"
 # BRES covers Great Britain: every region but Northern Ireland.
 GB_CODES = tuple(code for code in ITL1_CODES if code != "TLN")
 
+# What an imported row gets where its file does not say (a user's own list rarely has the
+# project's internal columns): stated as unknown rather than guessed, and reported at import.
+NOT_STATED = "not stated"
 # "unconfirmed": a source shows the facility existed, but none seen says whether it still operates.
 SITE_STATUSES = (
     "operational",
@@ -42,9 +45,10 @@ SITE_STATUSES = (
     "cancelled",
     "moved",
     "unconfirmed",
+    NOT_STATED,
 )
 CENTRE_STATUSES = ("operational", "proposed", "under construction", "closed", "sold", "cancelled", "unconfirmed")
-SITE_KINDS = ("commercial", "CDMO", "NHS", "academic")
+SITE_KINDS = ("commercial", "CDMO", "NHS", "academic", NOT_STATED)
 # What a site makes for (issue: no count mixes scopes without saying so). The landscape counts
 # human medicines plus the MMIP-named areas diagnostics and packaging by default.
 SCOPES = ("human_medicines", "ivd", "packaging_components", "veterinary", "devices")
@@ -58,7 +62,7 @@ SCOPE_LABELS = {
 }
 # How public money was given: grants and loans are never added together silently.
 INSTRUMENTS = ("grant", "loan", "equity", "contract", "mixed", "not stated")
-CENTRE_TYPES = ("catapult", "CPI", "university", "NHS", "government", "other")
+CENTRE_TYPES = ("catapult", "CPI", "university", "NHS", "government", "other", NOT_STATED)
 LOCATION_PRECISIONS = ("site", "postcode", "town")
 RECORD_TYPES = ("award", "programme_total")
 MMIP_PROPOSALS = ("P1", "P2", "P3", "P4")

@@ -13,8 +13,12 @@ The pipeline, each step a pure function over frames:
    and validates them with the same pandera schemas as the embedded data (:func:`lib.data.validate`).
 
 Every rejected row is reported with its row number (1 = first row under the header), column, value
-and reason; nothing is dropped silently. Command line (writes the CSV in ``data/source`` layout and
-the reports next to it)::
+and reason; nothing is dropped silently. Columns a user's own list cannot be expected to have
+(:data:`DEFAULTS`) become "not stated", and capability words map to the taxonomy through the
+synonym table ``capability_synonyms.csv``; both are listed as notices, the row is still accepted.
+:func:`import_file` is the whole import of a file's bytes (the page runs the same two steps with
+the column matching between them). Command line (writes the CSV in ``data/source`` layout and the
+reports next to it; exit codes 0 all accepted, 1 some rejected, 2 unreadable or wrong kind)::
 
     python -m lib.ingest FILE --kind sites|centres|investments [--format auto] [--sheet NAME] --out DIR
 """
@@ -27,6 +31,8 @@ import difflib
 import io
 import re
 import sys
+import textwrap
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +55,7 @@ from lib.data.schemas import (
     LIST_COLUMNS,
     LOCATION_PRECISIONS,
     MMIP_PROPOSALS,
+    NOT_STATED,
     RECORD_TYPES,
     SITE_KINDS,
     SITE_STATUSES,
@@ -176,17 +183,34 @@ def _read_csv(data: bytes, file: str) -> RawTable:
     if not first:
         raise IngestError(file, "the file is empty")
     delimiter = sniff_delimiter(first)
+    options = dict(
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        encoding=encoding,
+        nrows=MAX_ROWS + 1,
+        skip_blank_lines=False,
+        encoding_errors="replace",
+    )
     try:
-        frame = pd.read_csv(
-            io.BytesIO(data),
-            sep=delimiter,
-            dtype=str,
-            keep_default_na=False,
-            encoding=encoding,
-            nrows=MAX_ROWS + 1,
-            skip_blank_lines=False,
-            encoding_errors="replace",
-        )
+        frame = pd.read_csv(io.BytesIO(data), **options)
+        if not isinstance(frame.index, pd.RangeIndex):
+            # Rows with more values than the header: pandas silently turns the first column(s)
+            # into the index. Spreadsheets often end every row with a delimiter (an empty extra
+            # value): drop those; extra values that hold something are refused, never dropped.
+            extra = frame.index.nlevels
+            whole = frame.reset_index()
+            tail = whole.iloc[:, -extra:].fillna("")
+            if not tail.astype(str).eq("").all(axis=None):
+                row = int(np.flatnonzero(tail.astype(str).ne("").any(axis=1).to_numpy())[0]) + 1
+                raise IngestError(
+                    file,
+                    f"the CSV could not be read: row {row} has more values than the header has columns; "
+                    "is a column name missing, or a value containing the delimiter not in quotes?",
+                )
+            with warnings.catch_warnings():  # "loss of data": only the empty values checked above
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.BytesIO(data), index_col=False, **options)
     except pd.errors.ParserError as exc:
         where = re.search(r"line (\d+), saw (\d+)", str(exc))
         detail = (
@@ -200,6 +224,10 @@ def _read_csv(data: bytes, file: str) -> RawTable:
         raise IngestError(file, f"the CSV could not be read: {detail}") from exc
     except pd.errors.EmptyDataError as exc:
         raise IngestError(file, "the file is empty") from exc
+    except (ValueError, UnicodeError, OverflowError) as exc:
+        # The C parser's last resort errors (e.g. a NUL byte in a quoted field, a line too long
+        # for its buffer): the message is about the parser, so say what the user can do.
+        raise IngestError(file, f"the CSV could not be read ({type(exc).__name__}); is it a text table?") from exc
     return RawTable(frame, file, "CSV", encoding=encoding, delimiter=delimiter)
 
 
@@ -224,6 +252,9 @@ def _read_parquet(data: bytes, file: str) -> RawTable:
         frame = pq.read_table(io.BytesIO(data)).to_pandas()
     except Exception as exc:
         raise IngestError(file, f"the Parquet file could not be read ({type(exc).__name__})") from exc
+    if not isinstance(frame.index, pd.RangeIndex):
+        # A pandas index saved in the file: keep it as ordinary column(s), rows are numbered here.
+        frame = frame.reset_index()
     for column in frame.columns:
         values = frame[column]
         is_list = values.map(lambda v: isinstance(v, (list, np.ndarray))).any() if values.dtype == object else False
@@ -254,7 +285,8 @@ def read_table(data: bytes, file: str, sheet: str | None = None, max_bytes: int 
     frame = table.frame
     if len(frame) > MAX_ROWS:
         raise IngestError(file, f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
-    frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    frame = frame.reset_index(drop=True)  # row label = data row - 1, whatever the reader did
+    frame.columns = unique_headers(frame.columns)
     frame = frame.fillna("")
     # Blank rows (often trailing ones left by spreadsheets) are ignored but keep row numbering.
     blank = frame.eq("").all(axis=1) if len(frame.columns) else pd.Series(True, index=frame.index)
@@ -263,6 +295,24 @@ def read_table(data: bytes, file: str, sheet: str | None = None, max_bytes: int 
     if table.frame.empty:
         raise IngestError(file, "the file has a header but no data rows")
     return table
+
+
+def unique_headers(columns) -> list[str]:
+    """Column names as stripped text, made unique: an empty name becomes ``column N`` and a
+    repeated one ``name (2)``, so every column can be named in a message and mapped on its own."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for position, column in enumerate(columns, start=1):
+        name = str(column).strip().lstrip("\ufeff").strip()
+        if not name or name.startswith("Unnamed: "):
+            name = f"column {position}"
+        candidate, copy = name, 1
+        while candidate in seen:
+            copy += 1
+            candidate = f"{name} ({copy})"
+        seen.add(candidate)
+        names.append(candidate)
+    return names
 
 
 # ---------------------------------------------------------------- formats and mapping
@@ -289,8 +339,21 @@ def required_columns(kind: str) -> list[str]:
     return [
         name
         for name, column in schema_for(kind).columns.items()
-        if not column.nullable and name not in fillable and name not in LIST_COLUMNS.get(kind, ())
+        if not column.nullable
+        and name not in fillable
+        and name not in LIST_COLUMNS.get(kind, ())
+        and name not in DEFAULTS.get(kind, {})
     ]
+
+
+# Columns a user's own list cannot be expected to have: filled with "not stated" where the file
+# has no such column or leaves the cell empty, and reported (never a reason to reject a row).
+DEFAULTS = {
+    "sites": {"site_kind": NOT_STATED, "status": NOT_STATED},
+    "centres": {"centre_type": NOT_STATED},
+    # A list of money given is a list of awards; a headline budget must say programme_total.
+    "investments": {"record_type": "award", "programme": NOT_STATED},
+}
 
 
 INNOVATE_UK_AMOUNTS = ("Award Offered (£)", "Grant Offered (£)")
@@ -331,7 +394,7 @@ SYNONYMS = {
     "latitude": ["lat", "y"],
     "longitude": ["lon", "lng", "long", "x"],
     "itl1_code": ["region", "itl1", "itl1 region", "address region", "nuts1", "region code"],
-    "capabilities": ["capability", "capability areas", "capabilities list"],
+    "capabilities": ["capability", "capability areas", "capabilities list", "what is made", "activities"],
     "approx_employees": ["employees", "headcount", "staff", "number of employees"],
     "status": ["site status", "project status", "state"],
     "site_kind": ["kind", "type", "site type", "category"],
@@ -356,8 +419,8 @@ SYNONYMS = {
     "project": ["title", "project title", "project name"],
     "year": ["award year", "competition year", "financial year"],
     "opened_year": ["opened", "year opened", "opening year"],
-    "source_url": ["source", "url", "link", "web address", "source link"],
-    "as_of": ["date", "as of", "last updated", "award date"],
+    "source_url": ["source", "url", "link", "web address", "source link", "source url", "website", "web page"],
+    "as_of": ["date", "as of", "as of date", "as at", "as at date", "last updated", "date checked", "award date"],
     "note": ["notes", "comment", "comments", "description", "remarks"],
     "funders": ["funded by", "public funders"],
 }
@@ -496,9 +559,35 @@ def giving_frame(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFra
     return frame, problems
 
 
+# The columns without which a recognised layout cannot be read (all of them, or one of a tuple).
+LAYOUT_COLUMNS = {
+    "innovate_uk": ("Participant Name", "Project Title", INNOVATE_UK_AMOUNTS),
+    "360giving": ("Identifier", "Amount Awarded", "Recipient Org:Name"),
+}
+
+
+def check_layout(columns, kind: str, fmt: str, file: str) -> None:
+    """Refuse, with a message, a layout chosen by hand that does not fit the kind or the file."""
+    if fmt not in LAYOUT_COLUMNS:
+        return
+    if kind != "investments":
+        raise IngestError(file, f"the {FORMATS[fmt]} layout lists investments, not {kind}")
+    present = set(columns)
+    missing = [
+        " or ".join(need) if isinstance(need, tuple) else need
+        for need in LAYOUT_COLUMNS[fmt]
+        if not (present & set(need) if isinstance(need, tuple) else need in present)
+    ]
+    if missing:
+        raise IngestError(
+            file, f"the file does not have the columns of the {FORMATS[fmt]} layout: no {', '.join(map(repr, missing))}"
+        )
+
+
 def to_project_columns(
     raw: pd.DataFrame, kind: str, fmt: str, file: str, mapping: dict[str, str | None] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    check_layout(raw.columns, kind, fmt, file)
     if fmt == "innovate_uk":
         return innovate_uk_frame(raw, file)
     if fmt == "360giving":
@@ -635,19 +724,43 @@ def normalise_regions(values: pd.Series, allow_uk: bool) -> pd.Series:
     return by_distinct(values, transform)
 
 
+SYNONYMS_FILE = Path(__file__).with_name("capability_synonyms.csv")
+# Items of a capabilities cell: the project's ";" lists, and the commas, pipes and line breaks
+# people write between words.
+_CAPABILITY_SPLIT = re.compile(r"[;|,\n]")
+
+
+def capability_key(text: str) -> str:
+    """The form in which capability words are compared: case, hyphens, underscores, "&" and
+    spacing do not matter ("Sterile fill-finish" = "sterile fill finish")."""
+    text = str(text).casefold().replace("&", " and ")
+    return re.sub(r"[\s_\-/.]+", " ", text).strip()
+
+
+def capability_synonyms() -> pd.DataFrame:
+    """The synonym table (``lib/ingest/capability_synonyms.csv``: words, capability_id)."""
+    return pd.read_csv(SYNONYMS_FILE, dtype=str, keep_default_na=False)
+
+
 def capability_lookup(capabilities: pd.DataFrame) -> dict[str, str]:
-    """Id and display name (any case) -> capability id."""
-    lookup = {str(i).casefold(): i for i in capabilities["capability_id"]}
-    lookup.update({str(n).casefold(): i for n, i in zip(capabilities["name"], capabilities["capability_id"])})
-    lookup.update({str(i).replace("_", " ").casefold(): i for i in capabilities["capability_id"]})
+    """Id, display name and synonym (compared by :func:`capability_key`) -> capability id.
+
+    Synonyms of an id that the loaded taxonomy does not have are ignored."""
+    ids = list(capabilities["capability_id"])
+    known = set(ids)
+    synonyms = capability_synonyms()
+    lookup = {capability_key(w): i for w, i in zip(synonyms["words"], synonyms["capability_id"]) if i in known}
+    lookup.update({capability_key(n): i for n, i in zip(capabilities["name"], ids)})
+    lookup.update({capability_key(i): i for i in ids})
     return lookup
 
 
 def normalise_capabilities(values: pd.Series, capabilities: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """``"Biologics; advanced therapy production"`` -> ``"biologics;advanced_therapy"``.
+    """``"Biologics, cell and gene therapy"`` -> ``"biologics;advanced_therapy"``.
 
-    Returns (normalised text, reason for rows naming an unknown capability with the nearest known
-    name). Works on the distinct values, which are few even in a million-row file.
+    Returns (the recognised ids as a ``;`` list, and for rows with words that map to nothing the
+    list of them with the nearest known name). Unrecognised words are left out of the list, not a
+    reason to reject the row. Works on the distinct values, which are few even in a million-row file.
     """
     lookup = capability_lookup(capabilities)
     names = dict(zip(capabilities["capability_id"], capabilities["name"]))
@@ -655,17 +768,17 @@ def normalise_capabilities(values: pd.Series, capabilities: pd.DataFrame) -> tup
     clean: dict[str, str] = {}
     reasons: dict[str, str] = {}
     for value in text.unique():
-        items = [p.strip() for p in re.split(r"[;|]", str(value)) if p.strip()]
-        known = [lookup.get(item.casefold()) for item in items]
-        clean[value] = LIST_SEPARATOR.join(k if k else item for k, item in zip(known, items))
+        items = [p.strip() for p in _CAPABILITY_SPLIT.split(str(value)) if p.strip()]
+        known = [lookup.get(capability_key(item)) for item in items]
+        clean[value] = LIST_SEPARATOR.join(dict.fromkeys(k for k in known if k))
         unknown = [item for k, item in zip(known, items) if not k]
         if unknown:
             parts = []
             for item in unknown:
-                near = difflib.get_close_matches(item.casefold(), list(lookup), n=1, cutoff=0.5)
-                hint = f"; did you mean '{names[lookup[near[0]]]}' ({lookup[near[0]]})?" if near else ""
-                parts.append(f"unknown capability '{item}'{hint}")
-            reasons[value] = "; ".join(parts)
+                near = difflib.get_close_matches(capability_key(item), list(lookup), n=1, cutoff=0.6)
+                hint = f" (nearest: '{names[lookup[near[0]]]}', {lookup[near[0]]})" if near else ""
+                parts.append(f"'{item[:80]}'{hint}")
+            reasons[value] = "capability words not recognised, left out: " + "; ".join(parts)
     return text.map(clean), text.map(reasons)
 
 
@@ -684,6 +797,7 @@ class Normalised:
     frame: pd.DataFrame
     problems: pd.DataFrame
     covered: pd.DataFrame  # (row, column) pairs already explained, so the schema does not repeat them
+    notices: pd.DataFrame = field(default_factory=empty_problems)  # filled in or left out, row still accepted
 
 
 def _covered(rows, columns) -> pd.DataFrame:
@@ -702,7 +816,10 @@ def normalise(
     """Repair common messiness; explain the impossible. Input and output are text frames."""
     out = frame.copy()
     for column in out.columns:
-        out[column] = out[column].astype("string").fillna("").str.strip()
+        text = out[column].astype("string").fillna("").str.strip()
+        # Undo the apostrophe a formula-safe export puts before "=", "+", "-", "@": the value is
+        # text either way, and a re-imported export then matches the data it came from.
+        out[column] = text.str.replace(r"^'(?=[=+\-@])", "", regex=True)
     problems = []
     covered = []
     id_column, prefix = ID_COLUMNS[kind]
@@ -762,22 +879,45 @@ def normalise(
             out[column] = parse_year(out[column])
     if "as_of" in out.columns:
         out["as_of"] = parse_dates(out["as_of"])
+    notices = []
     if "capabilities" in out.columns:
-        out["capabilities"], reasons = normalise_capabilities(out["capabilities"], capabilities)
+        given = out["capabilities"]
+        out["capabilities"], reasons = normalise_capabilities(given, capabilities)
         unknown = reasons.notna()
-        problems.append(
-            _problems(
-                file,
-                out.index[unknown],
-                "capabilities",
-                frame.loc[unknown, "capabilities"] if "capabilities" in frame.columns else "",
-                reasons[unknown],
+        # Listed, and kept in the row's note, so the words are not lost with the report.
+        notices.append(_problems(file, out.index[unknown], "capabilities", given[unknown], reasons[unknown]))
+        if unknown.any():
+            note = out["note"] if "note" in out.columns else pd.Series("", index=out.index, dtype="string")
+            out["note"] = note.mask(unknown, (note + "; " + reasons).str.lstrip("; "))
+    for column, default in DEFAULTS.get(kind, {}).items():
+        absent = column not in out.columns
+        if absent:
+            out[column] = ""
+        empty = out[column] == ""
+        if empty.any():
+            out[column] = out[column].mask(empty, default)
+            notices.append(
+                _problems(
+                    file,
+                    [] if absent else out.index[empty],
+                    column,
+                    "",
+                    f"no {column} given: set to '{default}'",
+                )
             )
-        )
-        covered.append(_covered(out.index[unknown], ["capabilities"]))
+            if absent:
+                notices.append(
+                    pd.DataFrame(
+                        [[file, pd.NA, column, "", f"the file has no {column} column: every row set to '{default}'"]],
+                        columns=PROBLEM_COLUMNS,
+                    ).astype({"row": "Int64"})
+                )
     if {"latitude", "longitude"} <= set(out.columns):
-        lat = pd.to_numeric(out["latitude"].str.replace(",", ".", regex=False), errors="coerce")
-        lon = pd.to_numeric(out["longitude"].str.replace(",", ".", regex=False), errors="coerce")
+        for column in ("latitude", "longitude"):
+            # A decimal comma (a European-locale spreadsheet): "53,27" is 53.27 degrees.
+            out[column] = out[column].str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
         reason = check_coordinates(lat, lon)
         wrong = reason.notna()
         problems.append(
@@ -825,7 +965,8 @@ def normalise(
         out["note"] = note
     problem_frame = pd.concat([p for p in problems if not p.empty] or [empty_problems()], ignore_index=True)
     covered_frame = pd.concat(covered or [_covered([], [])], ignore_index=True)
-    return Normalised(out, problem_frame, covered_frame)
+    notice_frame = pd.concat([p for p in notices if not p.empty] or [empty_problems()], ignore_index=True)
+    return Normalised(out, problem_frame, covered_frame, notice_frame)
 
 
 # ---------------------------------------------------------------- placing rows
@@ -917,8 +1058,8 @@ def place_rows(
                 ).str.lstrip("; "),
             )
     if kind != "investments" and places.itl1 is not None:
-        lat = pd.to_numeric(out["latitude"], errors="coerce")
-        lon = pd.to_numeric(out["longitude"], errors="coerce")
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
         inside = lat.between(*UK_LAT) & lon.between(*UK_LON) & (out["itl1_code"] == "")
         if inside.any():
             from lib.geo import boundaries
@@ -927,6 +1068,28 @@ def place_rows(
             out["itl1_code"] = _fill(
                 out["itl1_code"], inside, boundaries.region_of_points(points, places.itl1).astype("string").fillna("")
             )
+    if kind != "investments":
+        lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
+        lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
+        no_region = lat.between(*UK_LAT) & lon.between(*UK_LON) & out["itl1_code"].fillna("").eq("").astype(bool)
+        no_region &= ~out.index.isin(unplaced["row"].dropna().astype(int) - 1)
+        if no_region.any():
+            # Said plainly, rather than left for the schema's "itl1_code: required value is missing".
+            reason = (
+                "no region boundaries on this machine to find the region of its coordinates "
+                "(give an itl1_code or region column, or set MMIP_BOUNDARIES_DIR)"
+                if places.itl1 is None
+                else "its coordinates are in no ITL1 region (at sea?)"
+            )
+            extra = pd.DataFrame(
+                {
+                    "row": pd.array(out.index[no_region] + 1, dtype="Int64"),
+                    POSTCODE: out.get(POSTCODE, blank)[no_region].to_numpy(),
+                    DISTRICT: out.get(DISTRICT, blank)[no_region].to_numpy(),
+                    "reason": reason,
+                }
+            )
+            unplaced = pd.concat([unplaced, extra], ignore_index=True) if not unplaced.empty else extra
     return out, unplaced
 
 
@@ -935,6 +1098,13 @@ def place_rows(
 
 @dataclass
 class IngestResult:
+    """What an import gave. Every row read is exactly one of: accepted, rejected (a problem other
+    than its location) or unplaced (a site whose only problem is that it could not be placed).
+
+    ``unplaced`` lists every row that could not be placed, including centres and investments that
+    are kept (accepted) without a place; ``notices`` lists what was filled in or left out of rows
+    that are accepted anyway (a default, capability words that map to nothing)."""
+
     kind: str
     file: str
     format: str
@@ -943,13 +1113,20 @@ class IngestResult:
     rejected: pd.DataFrame
     unplaced: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    notices: pd.DataFrame = field(default_factory=empty_problems)
+    rows_unplaced: int = 0
+
+    @property
+    def rows_accepted(self) -> int:
+        return len(self.accepted)
 
     @property
     def rejected_rows(self) -> int:
-        return self.rows_read - len(self.accepted)
+        return self.rows_read - self.rows_accepted - self.rows_unplaced
 
     def summary(self) -> str:
-        return f"{self.rows_read:,} rows read, {len(self.accepted):,} accepted, {self.rejected_rows:,} rejected"
+        text = f"{self.rows_read:,} rows read, {self.rows_accepted:,} accepted, {self.rejected_rows:,} rejected"
+        return text + (f", {self.rows_unplaced:,} could not be placed" if self.rows_unplaced else "")
 
 
 def _merge_problems(own: pd.DataFrame, schema: pd.DataFrame, covered: pd.DataFrame) -> pd.DataFrame:
@@ -987,14 +1164,27 @@ def ingest(
     table = raw if isinstance(raw, RawTable) else RawTable(raw, file or "upload", "frame")
     file = file or table.file
     frame = table.frame
+    if not pd.api.types.is_integer_dtype(frame.index):
+        frame = frame.reset_index(drop=True)  # row numbers in messages come from the labels
     notes = [table.describe()]
     fmt = detect_format(frame.columns, kind) if fmt == "auto" else fmt
     step = progress or (lambda stage, done, total: None)
     step("converting", 0, 4)
     converted, format_problems = to_project_columns(frame, kind, fmt, file, mapping)
     missing = [c for c in required_columns(kind) if c not in converted.columns]
+    missing_problems = empty_problems()
     if missing:
         notes.append("missing required column(s): " + ", ".join(missing))
+        # One line per missing column (no row can be accepted without it), not one per row.
+        missing_problems = pd.DataFrame(
+            {
+                "file": file,
+                "row": pd.array([pd.NA] * len(missing), dtype="Int64"),
+                "column": missing,
+                "value": "",
+                "reason": "required column is missing: no column of the file is matched to it",
+            }
+        )
     step("cleaning", 1, 4)
     label = f"uploaded file {file}" if fmt not in {"innovate_uk", "360giving"} else ""
     clean = normalise(
@@ -1022,20 +1212,28 @@ def ingest(
     typed, type_problems = coerce_frame(placed, kind, file)
     capability_ids = set(capabilities["capability_id"])
     own = pd.concat(
-        [p for p in (format_problems, clean.problems, unplaced_problems) if not p.empty] or [empty_problems()],
+        [p for p in (missing_problems, format_problems, clean.problems, unplaced_problems) if not p.empty]
+        or [empty_problems()],
         ignore_index=True,
     )
+    if missing:
+        clean.covered = pd.concat([clean.covered, _covered(typed.index, missing)], ignore_index=True)
     _, schema_problems = validate(typed, kind, file, capability_ids)
     problems = _merge_problems(
         own,
         pd.concat([type_problems, schema_problems], ignore_index=True) if not type_problems.empty else schema_problems,
         clean.covered,
     )
-    bad_rows = problems["row"].dropna().astype(int) - 1
-    accepted = typed.loc[~typed.index.isin(bad_rows)]
+    located = problems.dropna(subset=["row"])
+    where_only = located["column"] == "location"
+    bad_rows = located["row"].astype(int) - 1
+    other_rows = typed.index.isin(bad_rows[~where_only])
+    unplaced_rows = typed.index.isin(bad_rows[where_only]) & ~other_rows
     if problems["row"].isna().any():
         # A table-level problem (a required column is missing) means no row can be trusted.
-        accepted = typed.iloc[0:0]
+        other_rows = np.ones(len(typed), dtype=bool)
+        unplaced_rows = np.zeros(len(typed), dtype=bool)
+    accepted = typed.loc[~(other_rows | unplaced_rows)]
     step("validating", 4, 4)
     if kind == "investments" and "public_gbp" in accepted.columns:
         unstated = int(accepted["public_gbp"].isna().sum())
@@ -1043,7 +1241,41 @@ def ingest(
             notes.append(
                 f"{unstated:,} accepted record(s) state no public amount: shown as not stated, excluded from sums"
             )
-    return IngestResult(kind, file, fmt, len(frame), accepted.reset_index(drop=True), problems, unplaced, notes)
+    notices = clean.notices
+    if not notices.empty:
+        # Only about rows that are kept: a rejected row's report already says what to fix.
+        kept = notices["row"].isna() | (notices["row"].astype("Float64") - 1).isin(accepted.index)
+        notices = notices.loc[kept.fillna(True).to_numpy()].reset_index(drop=True)
+        for reason, count in notices.loc[notices["row"].notna(), "reason"].str.split(":").str[0].value_counts().items():
+            notes.append(f"{reason}: {count:,} row(s); see the list of notices")
+        notes.extend(notices.loc[notices["row"].isna(), "reason"])
+    return IngestResult(
+        kind,
+        file,
+        fmt,
+        len(frame),
+        accepted.reset_index(drop=True),
+        problems,
+        unplaced,
+        notes,
+        notices,
+        int(unplaced_rows.sum()),
+    )
+
+
+def import_file(
+    data: bytes,
+    file: str,
+    kind: str,
+    capabilities: pd.DataFrame,
+    *,
+    sheet: str | None = None,
+    max_bytes: int | None = MAX_BYTES,
+    **options,
+) -> IngestResult:
+    """The whole import of a file's bytes: :func:`read_table` then :func:`ingest` (the page runs
+    the same two steps, with the column matching in between). Raises only :class:`IngestError`."""
+    return ingest(read_table(data, file, sheet, max_bytes=max_bytes), kind, capabilities, file=file, **options)
 
 
 def safe_label(file: str) -> str:
@@ -1082,49 +1314,147 @@ def to_source_csv(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     return out
 
 
-def _load_places(offline_only: bool) -> Places:
+POSTCODE_HOST = "api.postcodes.io"
+
+
+def network_reachable(host: str = POSTCODE_HOST, timeout: float = 3.0) -> bool:
+    """Whether ``host`` answers on HTTPS within ``timeout`` seconds: one quick check before an
+    import, so that no network means one line saying so, not a wait and a connection error per
+    request."""
+    import socket
+
+    try:
+        socket.create_connection((host, 443), timeout=timeout).close()
+        return True
+    except OSError:
+        return False
+
+
+def _load_places(offline_only: bool) -> tuple[Places, str]:
+    """The places for the command line, and one line saying where the boundaries came from."""
     from lib.geo import boundaries
 
-    itl1, _ = boundaries.load_itl1_boundaries()
-    lad, _ = boundaries.load_lad_boundaries() if itl1 is not None else (None, "")
+    itl1, message = boundaries.load_itl1_boundaries(allow_download=not offline_only)
+    lad, _ = boundaries.load_lad_boundaries(allow_download=not offline_only) if itl1 is not None else (None, "")
     centroids = boundaries.lad_centroids(lad, itl1) if lad is not None else None
-    return Places(
+    places = Places(
         client=None if offline_only else geocode.PostcodeClient(),
         lad_centroids=centroids,
         itl1=itl1,
         use_postcodes=not offline_only,
     )
+    return places, message
+
+
+EXIT_CODES = """exit codes:
+  0  every row was accepted
+  1  the file was read but some rows were rejected or could not be placed (see DIR/KIND-rejected.csv)
+  2  the file could not be read, or its columns do not fit the kind (nothing accepted; message on stderr)"""
+
+LAYOUTS = """layouts recognised (--format auto):
+  project      this dashboard's own columns (data/source/*.csv, data/README.md)
+  innovate_uk  Innovate UK funded projects spreadsheet (investments)
+  360giving    360Giving flat CSV (investments)
+  mapped       any other list, columns matched by name (e.g. company, site name, town, postcode,
+               latitude, longitude, capabilities, status, source URL, as-of date)"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.ingest",
+        description=textwrap.fill(
+            __doc__.split("\n\n")[0]
+            + " Writes KIND.csv (accepted rows, data/source layout), KIND-rejected.csv, KIND-unplaced.csv"
+            " and KIND-notices.csv (defaults filled in, capability words not recognised) in DIR.",
+            width=100,
+        ),
+        epilog=f"{LAYOUTS}\n\n{EXIT_CODES}\n\nOffline (MMIP_OFFLINE=1, or no network): rows are placed from "
+        "their coordinates, or from their local authority district when boundaries are on this machine.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", type=Path, help="CSV, Excel .xlsx or Parquet file")
+    parser.add_argument("--kind", choices=KINDS, required=True, help="what the file lists")
+    parser.add_argument("--format", choices=["auto", *FORMATS], default="auto", help="layout (default: recognise)")
+    parser.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the CSV and the reports")
+    parser.add_argument("--no-postcode-lookup", action="store_true", help="do not call postcodes.io")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
     from lib import config
     from lib.data import export
     from lib.data.loading import DatasetError, load_dataset
 
-    parser = argparse.ArgumentParser(prog="python -m lib.ingest", description=__doc__.split("\n\n")[0])
-    parser.add_argument("file", type=Path)
-    parser.add_argument("--kind", choices=KINDS, required=True)
-    parser.add_argument("--format", choices=["auto", *FORMATS], default="auto")
-    parser.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
-    parser.add_argument("--out", type=Path, required=True, help="folder for the CSV and the reports")
-    parser.add_argument("--no-postcode-lookup", action="store_true", help="do not call postcodes.io")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
+    # Failures are summarised in one line below; library warnings would repeat them at length.
+    logging.getLogger("lib").setLevel(logging.ERROR)
     try:
         data = args.file.read_bytes()
+    except OSError as exc:
+        print(
+            f"error: {args.file}: the file could not be opened ({exc.strerror or type(exc).__name__})", file=sys.stderr
+        )
+        return 2
+    try:
         table = read_table(data, args.file.name, args.sheet, max_bytes=None)
         capabilities = load_dataset("capabilities", config.DEFAULT_DATA_DIR)
-    except (OSError, IngestError, DatasetError) as exc:
+    except (IngestError, DatasetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(table.describe(), file=sys.stderr)
-    places = _load_places(args.no_postcode_lookup or config.offline())
-    result = ingest(table, args.kind, capabilities, fmt=args.format, places=places, progress=TextProgress())
+    offline_only = args.no_postcode_lookup or config.offline()
+    if config.offline():
+        print("offline (MMIP_OFFLINE=1): no postcode look-up, no boundary download", file=sys.stderr)
+    elif not args.no_postcode_lookup and not network_reachable():
+        offline_only = True
+        print(f"offline: {POSTCODE_HOST} cannot be reached: no postcode look-up, no boundary download", file=sys.stderr)
+    places, where = _load_places(offline_only)
+    if places.itl1 is None:
+        print(f"no region boundaries ({where}): rows are placed only from coordinates given", file=sys.stderr)
+    try:
+        result = ingest(table, args.kind, capabilities, fmt=args.format, places=places, progress=TextProgress())
+    except IngestError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr)
+        return 2
+    if result.rows_accepted == 0 and result.rejected["row"].isna().any():
+        # Nothing fits: the columns are not those of this kind (or a required one is missing).
+        table_problems = result.rejected.loc[result.rejected["row"].isna()]
+        looks_like = detect_format(table.frame.columns, "investments")
+        hint = (
+            f" (it looks like a {FORMATS[looks_like]} file: try --kind investments)"
+            if looks_like
+            in {
+                "innovate_uk",
+                "360giving",
+            }
+            and args.kind != "investments"
+            else ""
+        )
+        print(f"error: {args.file.name}: the columns do not fit --kind {args.kind}{hint}:", file=sys.stderr)
+        for _, problem in table_problems.head(5).iterrows():
+            print(f"  column {problem['column']}: {problem['reason']}", file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
-    to_source_csv(result.accepted, args.kind).to_csv(args.out / f"{args.kind}.csv", index=False)
+    # Formula-safe like every download: a spreadsheet opening it runs nothing; a re-import reads
+    # the values back unchanged.
+    (args.out / f"{args.kind}.csv").write_bytes(export.to_csv_bytes(to_source_csv(result.accepted, args.kind)))
     (args.out / f"{args.kind}-rejected.csv").write_bytes(export.to_csv_bytes(result.rejected))
     (args.out / f"{args.kind}-unplaced.csv").write_bytes(export.to_csv_bytes(result.unplaced))
+    (args.out / f"{args.kind}-notices.csv").write_bytes(export.to_csv_bytes(result.notices))
+    if result.format == "mapped":
+        matched = {t: c for t, c in suggest_mapping(table.frame.columns, args.kind).items() if c}
+        unused = [c for c in table.frame.columns if c not in matched.values()]
+        print("columns matched by name: " + ", ".join(f"{c} -> {t}" for t, c in matched.items()), file=sys.stderr)
+        if unused:
+            print("columns not used: " + ", ".join(unused), file=sys.stderr)
     print(f"{result.summary()} (format: {FORMATS.get(result.format, result.format)})")
     for note in result.notes[1:]:
         print(note)
-    print(f"written: {args.out / f'{args.kind}.csv'}, {args.kind}-rejected.csv, {args.kind}-unplaced.csv")
-    return 0 if result.rejected_rows == 0 else 1
+    print(
+        f"written: {args.out / f'{args.kind}.csv'}, {args.kind}-rejected.csv, {args.kind}-unplaced.csv, "
+        f"{args.kind}-notices.csv"
+    )
+    return 0 if result.rows_accepted == result.rows_read else 1

@@ -230,7 +230,20 @@ def from_json(text: str | bytes, capability_ids=None, source: str = "story") -> 
 
 
 def load(path: Path = DEFAULT_STORY_PATH, capability_ids=None) -> Story:
-    return from_json(Path(path).read_bytes(), capability_ids, source=Path(path).name)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise StoryError("", f"could not be read ({error.strerror or type(error).__name__})", Path(path).name) from None
+    return from_json(data, capability_ids, source=Path(path).name)
+
+
+def fallback_story() -> Story:
+    """What the Present page shows when the default story file cannot be used: the headline
+    numbers of the data, which need no settings, so that the presenter still has a slide."""
+    return Story(
+        title="Where the UK can make medicines today",
+        slides=(Slide(view=OVERVIEW_NUMBERS, title="UK medicines manufacturing in numbers"),),
+    )
 
 
 def index_from_url(value, story: Story) -> int:

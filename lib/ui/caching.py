@@ -7,6 +7,7 @@ results with ``st.cache_data``. Nothing below lib.ui caches anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -217,11 +218,21 @@ def gap_table(filters: landscape.Filters, proposal: gaps.Proposal | None = None)
     return gaps.mark_confidence(table, coverage.low_coverage_regions(coverage_table()))
 
 
-@st.cache_resource(show_spinner=False)
-def default_story():
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _default_story(path: str):
     from lib.present import story
 
-    return story.load()
+    try:
+        return story.load(Path(path)), ""
+    except story.StoryError as error:
+        return story.fallback_story(), str(error)
+
+
+def default_story():
+    """(the default story, "") or, when its file cannot be used, (a one-slide fallback, why)."""
+    from lib.present import story
+
+    return _default_story(str(story.DEFAULT_STORY_PATH))
 
 
 def slide_data():
@@ -231,3 +242,16 @@ def slide_data():
     frames = require("capabilities", "centres", "mmip_proposals", "investments", "regions")
     facility_frame, long = facility_tables()
     return slides.slide_data(frames, facility_frame, long, region_outlines())
+
+
+@st.cache_resource(max_entries=2, show_spinner="Preparing the data pack…")
+def _data_pack(_frames: dict[str, pd.DataFrame], origin: str, version: str) -> bytes:
+    from lib.data import datapack
+
+    return datapack.pack_bytes(_frames, origin)
+
+
+def data_pack() -> bytes:
+    """The session's datasets as a data pack (lib.data.datapack), built once per set of data."""
+    data = datasets()
+    return _data_pack(data.frames, data.origin, data.version)
