@@ -22,7 +22,10 @@ logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name
 shell.configure_page()
 page = st.navigation(shell.navigation_pages())
 shell.data_banner()
-state.sidebar_filters()
+# The shared filters once per run, and the facilities they select (computed when a page asks).
+filters = state.sidebar_filters(shell.page_key(page))
+state.start_view(filters)
 shell.run_page_safely(page)
-# After the page: its own settings are in the URL by now, so the link carries them too.
+# After the page: the filters and the page's own settings into the URL, once, so the link carries them.
+state.sync_url(shell.page_key(page), filters)
 shell.share_link(page)

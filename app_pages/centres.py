@@ -37,7 +37,8 @@ st.markdown(markdown_table(centres.centre_table(other_rows, names).drop(columns=
 st.subheader("Centre profile", anchor=False)
 ordered = centres.centre_table(frames["centres"], names)
 centre_names = dict(zip(ordered["id"], ordered["Centre"]))
-state.url_choice("centre", list(centre_names), default=ordered["id"].iloc[0])
-chosen = st.selectbox("Centre", list(centre_names), format_func=centre_names.get, key="url_centre")
-state.sync_query_params({"centre": chosen}, owned={"centre"})
+state.setting("centres", "centre")
+chosen = st.selectbox(
+    "Centre", list(centre_names), format_func=centre_names.get, key=state.session_key("centres", "centre")
+)
 widgets.profile(centres.centre_profile(frames["centres"], frames["mmip_proposals"], chosen, names))

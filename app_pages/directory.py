@@ -12,7 +12,7 @@ st.markdown(
 
 table, long = caching.directory_tables()
 names = caching.capability_names()
-filters = state.current_filters()
+filters = state.view().filters
 
 search_column, modality_column, size_column = st.columns([2, 2, 2])
 search = search_column.text_input(
@@ -50,7 +50,7 @@ widgets.download_buttons(
 
 st.subheader("Profile", anchor=False)
 all_names = caching.directory_names()
-state.url_choice("site", all_names.index, default="")
+state.setting("directory", "site")
 options = ["", *shown["facility_id"]]
 if st.session_state["url_site"] not in options:
     options.append(st.session_state["url_site"])
@@ -60,6 +60,5 @@ chosen = st.selectbox(
     key="url_site",
     format_func=lambda fid: all_names.get(fid, "choose a facility from the list above"),
 )
-state.sync_query_params({"site": chosen} if chosen else {}, owned={"site"})
 if chosen:
     widgets.profile(directory.facility_profile(table, chosen))

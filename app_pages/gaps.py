@@ -13,7 +13,7 @@ TOP_N = 10
 
 st.title("Capability gaps")
 frames = caching.require("capabilities", "regions", "sites", "centres")
-filters = state.current_filters()
+filters = state.view().filters
 facilities = caching.facility_tables()[0]
 table = caching.gap_table(filters)
 params = gaps.GapParams()
@@ -33,8 +33,6 @@ if basis == gaps.REACH_UNAVAILABLE:
     )
 elif basis == gaps.REACH_FROM_REGIONS:
     st.info("Local-authority boundaries are missing: distances are measured from each region's central point.")
-if filters.statuses or filters.search:
-    st.caption("The Status and Name filters do not apply here: gaps count operational facilities only.")
 
 with st.container(border=True):
     st.subheader("The gaps the MMIP named")

@@ -12,41 +12,33 @@ from lib.ui import caching, state, widgets
 st.title("Public investment")
 frames = caching.require("investments", "regions")
 investments, regions = frames["investments"], frames["regions"]
-filters = state.current_filters()
+filters = state.view().filters
 names = caching.capability_names()
 
-# ---------------------------------------------------------------- year range (in the URL)
+# ---------------------------------------------------------------- year range and money (in the URL)
 bounds = investment.year_bounds(investments)
 undated_total = int(investment.select_awards(investments)["year"].isna().sum())
 years = investment.YearRange()
 controls = st.columns([3, 2, 3])
 if bounds and bounds[0] < bounds[1]:
-    if "inv_years" not in st.session_state:
-        selected, notices = investment.year_range_from_query(st.query_params.to_dict(), bounds)
-        st.session_state["inv_years"] = selected
-        st.session_state["_inv_year_notices"] = notices
-    low, high = st.session_state["inv_years"]
-    # Imported data may have a different span: keep the stored range inside it.
-    st.session_state["inv_years"] = (min(max(low, bounds[0]), bounds[1]), max(min(high, bounds[1]), bounds[0]))
-    start, end = controls[0].slider("Year announced", bounds[0], bounds[1], key="inv_years")
-    state.sync_query_params(investment.year_range_to_query((start, end), bounds), owned=set(investment.YEAR_QUERY_KEYS))
+    state.setting("investment", "years")
+    start, end = controls[0].slider(
+        "Year announced", bounds[0], bounds[1], key=state.session_key("investment", "years")
+    )
     years = investment.YearRange(start, end)
-    for notice in st.session_state.pop("_inv_year_notices", []):
-        st.warning(notice)
 include_undated = controls[1].checkbox(
     f"Include the {undated_total} award(s) with no year", value=True, key="inv_undated", disabled=undated_total == 0
 )
 years = investment.YearRange(years.start, years.end, include_undated)
 
 # Which money is counted (?money=…): grants by default; loans and other instruments only when asked.
-money = state.url_choice("money", list(key_figures.INSTRUMENT_CHOICES), key_figures.DEFAULT_INSTRUMENT_CHOICE)
+state.setting("investment", "money")
 money = controls[2].selectbox(
     "Money counted",
     list(key_figures.INSTRUMENT_CHOICES),
-    key="url_money",
+    key=state.session_key("investment", "money"),
     format_func=key_figures.INSTRUMENT_CHOICES.get,
 )
-state.sync_query_params({"money": money} if money != key_figures.DEFAULT_INSTRUMENT_CHOICE else {}, owned={"money"})
 instruments = key_figures.instruments_for(money)
 awards = investment.select_awards(investments, filters.regions, filters.capabilities, years, instruments)
 summary = investment.summary(awards)
@@ -73,7 +65,7 @@ st.caption(
     )
     + "Awards that state no amount are "
     "counted, never taken as £0. Headline programme totals overlap the awards and are never added to them: "
-    "see *Headline vs traced*. The region and capability filters apply here; site type and status do not. "
+    "see *Headline vs traced*. "
     + (
         "A region filter leaves out UK-wide and multi-region awards, which belong to no region. "
         if filters.regions
@@ -109,7 +101,7 @@ with views["Per head"]:
         widgets.chart(
             figures.per_head_bars(totals), key="inv-per-head", finding=figures.per_head_finding(totals), data=totals
         )
-        metrics = region_metrics.region_metrics(caching.filtered_facilities(filters), awards, regions)
+        metrics = region_metrics.region_metrics(state.view().facilities, awards, regions)
         geojson = caching.region_geojson()
         if geojson is None:
             st.info("The ONS region boundaries are not available offline, so regions are drawn as equal squares.")

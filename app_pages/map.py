@@ -10,16 +10,13 @@ from lib.ui import caching, state, widgets
 
 st.title("Map of sites and centres")
 frames = caching.require("capabilities", "investments", "regions")
-filters = state.current_filters()
-facilities = caching.filtered_facilities(filters)
+view = state.view()
+filters, facilities = view.filters, view.facilities
 st.markdown(map_figures.count_summary(facilities))
 
-# Settings start from the link (layer=, colour=, metric=, basemap=, site=) and are written back to it.
-state.url_choice("layer", list(map_figures.LAYERS), map_figures.DEFAULT_LAYER)
-state.url_choice("colour", list(map_figures.COLOUR_OPTIONS), map_figures.DEFAULT_COLOUR)
-state.url_choice("metric", list(region_metrics.METRICS), region_metrics.DEFAULT_METRIC)
-state.url_choice("basemap", list(map_figures.BASEMAPS), map_figures.DEFAULT_BASEMAP)
-st.session_state.setdefault("url_site", st.query_params.get("site", ""))
+# Settings start from the link (declared in lib/ui/state.py: layer, colour, metric, basemap, site).
+for key in ("layer", "colour", "metric", "basemap", "site"):
+    state.setting("map", key)
 
 # One map at a time: each map costs time to draw on a conference laptop, and one large map reads
 # better on a projector than two side by side.
@@ -102,7 +99,7 @@ else:
         "not in any region."
     )
     if filters.regions:
-        st.button("Show all regions", key="map-all-regions", on_click=lambda: st.session_state.update(f_region=[]))
+        st.button("Show all regions", key="map-all-regions", on_click=state.clear_region_filter)
     if len(filters.regions) == 1:
         # A clicked region's whole story is one click away.
         st.page_link(
@@ -130,18 +127,3 @@ else:
         widgets.download_buttons(
             lambda: map_selection.facility_table(picked), "facilities-selected-on-the-map", key="map-picked"
         )
-
-state.sync_query_params(
-    {
-        key: value
-        for key, value, default in (
-            ("layer", layer, map_figures.DEFAULT_LAYER),
-            ("colour", colour_by, map_figures.DEFAULT_COLOUR),
-            ("metric", metric, region_metrics.DEFAULT_METRIC),
-            ("basemap", basemap, map_figures.DEFAULT_BASEMAP),
-            ("site", st.session_state["url_site"], ""),
-        )
-        if value != default
-    },
-    owned={"layer", "colour", "metric", "basemap", "site"},
-)

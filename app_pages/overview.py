@@ -13,8 +13,8 @@ st.title("UK medicines manufacturing capability")
 st.markdown("Where the UK can make medicines, where capability is missing, and where public money has gone.")
 
 frames = caching.require("sites", "centres", "investments", "regions", "capabilities")
-filters = state.current_filters()
-facilities = caching.filtered_facilities(filters)
+view = state.view()
+filters, facilities = view.filters, view.facilities
 headline = key_figures.headline_figures(facilities, frames["investments"], filters)
 
 cols = st.columns(4)

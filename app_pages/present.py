@@ -58,10 +58,7 @@ if default_problem and st.session_state.get("present_story") is None:
         f"The default story cannot be used ({default_problem}). Showing the headline numbers only; "
         "load a story under “Story, link and briefing pack” below."
     )
-if "present_slide" not in st.session_state:
-    st.session_state["present_slide"] = story.index_from_url(st.query_params.get("slide"), current)
-index = story.clamp_index(st.session_state["present_slide"], current)
-state.sync_query_params({"slide": story.url_value(index)}, owned={"slide"})
+index = state.setting("present", "slide")  # from the link once (?slide=3), kept inside the story
 
 data = caching.slide_data()
 spec = current.slides[index]

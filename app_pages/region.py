@@ -14,28 +14,26 @@ from lib.ui import caching, state, widgets
 st.title("Region profile")
 frames = caching.require("capabilities", "regions", "sites", "centres", "investments")
 data = caching.datasets()
-filters = state.current_filters()
 
-# ---- page state: the region and what stands beside it, in the link (?area=TLC&vs=UK) ----
+# The region and what stands beside it are in the link (?area=TLC&vs=UK; declared in lib/ui/state.py).
 NO_COMPARISON = ""
 comparisons = [NO_COMPARISON, *region_profile.comparison_choices()]
-default_area = filters.regions[0] if len(filters.regions) == 1 else region_profile.choices()[0]
-state.url_choice("area", region_profile.choices(), default_area)
-state.url_choice("vs", comparisons, NO_COMPARISON)
+state.setting("region", "area")
+state.setting("region", "vs")
 pick, beside = st.columns(2)
-area = pick.selectbox("Region", region_profile.choices(), key="url_area", format_func=region_profile.area_name)
+area = pick.selectbox(
+    "Region", region_profile.choices(), key=state.session_key("region", "area"), format_func=region_profile.area_name
+)
 versus = beside.selectbox(
     "Side by side with",
     comparisons,
-    key="url_vs",
+    key=state.session_key("region", "vs"),
     format_func=lambda code: "nothing (one profile)" if code == NO_COMPARISON else region_profile.area_name(code),
 )
-state.sync_query_params({"area": area, **({"vs": versus} if versus else {})}, owned={"area", "vs"})
-# ---- end of page state ----
 
 st.caption(
     "A profile shows the whole region, every status, in the default scope (sites making human medicines, "
-    "diagnostics or packaging, and every centre): the sidebar filters do not apply here. "
+    "diagnostics or packaging, and every centre). "
     "The sidebar's link reproduces this view, comparison included."
 )
 codes = [area, versus] if versus else [area]

@@ -48,6 +48,11 @@ def navigation_pages() -> list[st.Page]:
     ]
 
 
+def page_key(page) -> str:
+    """The page's url_path ("overview" for the default page, whose own url_path is empty)."""
+    return getattr(page, "url_path", "") or "overview"
+
+
 def data_banner() -> None:
     """Says whose data the page shows; imported data is always bannered."""
     data = caching.datasets()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from lib.analysis import landscape, map_selection
+from lib.analysis import centres, investment, key_figures, landscape, map_selection, region_metrics, region_profile
 from lib.data.schemas import DEFAULT_SCOPES, ITL1_CODES, ITL1_NAMES, SCOPE_LABELS, SCOPES
+from lib.figures import map_figures
+from lib.present import story
 from lib.ui import caching
 
 MAX_SELECTED_IN_URL = 50
@@ -75,8 +82,9 @@ def current_filters() -> landscape.Filters:
     )
 
 
-def sidebar_filters() -> landscape.Filters:
-    """The shared filters: widgets in the sidebar, kept in session state, mirrored in the URL."""
+def sidebar_filters(page: str = "overview") -> landscape.Filters:
+    """The shared filters: widgets in the sidebar, kept in session state, mirrored in the URL (by
+    ``sync_url``); the sidebar says which of them do not apply on ``page``."""
     names = caching.capability_names()
     _init_filters_from_url(list(names))
     with st.sidebar:
@@ -124,9 +132,10 @@ def sidebar_filters() -> landscape.Filters:
         )
         for notice in st.session_state.get("_filter_notices", []):
             st.warning(notice)
-    filters = current_filters()
-    sync_query_params(landscape.filters_to_query(filters), owned=set(landscape.QUERY_KEYS.values()))
-    return filters
+        note = filters_note(page)
+        if note:
+            st.caption(note)
+    return current_filters()
 
 
 def sync_query_params(values: dict[str, str], owned: set[str]) -> None:
@@ -139,14 +148,247 @@ def sync_query_params(values: dict[str, str], owned: set[str]) -> None:
             del st.query_params[key]
 
 
-def url_choice(key: str, options: list[str], default: str) -> str:
-    """A page's own setting (metric, selected region...) read from the URL once, with a fallback."""
-    state_key = f"url_{key}"
-    if state_key not in st.session_state:
-        value = st.query_params.get(key, default)
-        if value not in options:
-            if key in st.query_params:
-                st.warning(f"Ignored unknown {key} value in the link: {value}")
-            value = default
-        st.session_state[state_key] = value
-    return st.session_state[state_key]
+# ---------------------------------------------------------------- page settings, declared once
+#
+# Every page setting that lives in the session and the URL is declared here: its URL key, its
+# default, what values are valid, and (for the few that span two URL keys or depend on data) how it
+# is read from and written to the link. A page reads a setting with ``setting(page, key)`` and
+# never touches the query parameters; dashboard.py writes the URL once per run with ``sync_url``.
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the URL parameter (and, as url_<key>, the widget's session key)
+    default: Any = ""  # or a function of nothing, for data-dependent defaults
+    choices: Callable[[], Iterable] | None = None  # valid values; None: any text
+    state_key: str = ""  # the session key, when not url_<key>
+    always_in_url: bool = False  # written even at its default (the slide number)
+    # For settings that span several URL keys or need the data: value from the whole query
+    # (with notices for bad values), and the URL entries for a value.
+    read: Callable[[dict], tuple[Any, list[str]]] | None = None
+    write: Callable[[Any], dict[str, str]] | None = None
+    url_keys: tuple[str, ...] = ()
+    # Applied to the stored value on every run (e.g. keep a year range inside imported data's span).
+    normalise: Callable[[Any], Any] | None = None
+
+    @property
+    def session_key(self) -> str:
+        return self.state_key or f"url_{self.key}"
+
+    @property
+    def owned(self) -> tuple[str, ...]:
+        return self.url_keys or (self.key,)
+
+    def default_value(self):
+        return self.default() if callable(self.default) else self.default
+
+    def from_query(self, params: dict) -> tuple[Any, list[str]]:
+        if self.read:
+            return self.read(params)
+        default = self.default_value()
+        if self.key not in params:
+            return default, []
+        value = params[self.key]
+        if self.choices is not None and value not in list(self.choices()):
+            return default, [f"Ignored unknown {self.key} value in the link: {value}"]
+        return value, []
+
+    def to_query(self, value) -> dict[str, str]:
+        if self.write:
+            return self.write(value)
+        if value in (None, "") or (value == self.default_value() and not self.always_in_url):
+            return {}
+        return {self.key: str(value)}
+
+
+def _choices(values) -> Callable[[], list]:
+    return lambda: list(values)
+
+
+def _year_range() -> Setting:
+    def bounds():
+        return investment.year_bounds(caching.require("investments")["investments"])
+
+    def read(params):
+        span = bounds()
+        return investment.year_range_from_query(params, span) if span else ((None, None), [])
+
+    def write(value):
+        span = bounds()
+        return investment.year_range_to_query(value, span) if span and value[0] is not None else {}
+
+    def normalise(value):
+        span = bounds()
+        if not span or value[0] is None:
+            return value
+        low, high = value
+        return (min(max(low, span[0]), span[1]), max(min(high, span[1]), span[0]))
+
+    return Setting(
+        "years", state_key="inv_years", read=read, write=write, url_keys=investment.YEAR_QUERY_KEYS, normalise=normalise
+    )
+
+
+def _slide() -> Setting:
+    def shown_story():
+        return st.session_state.get("present_story") or caching.default_story()[0]
+
+    return Setting(
+        "slide",
+        state_key="present_slide",
+        always_in_url=True,
+        read=lambda params: (story.index_from_url(params.get("slide"), shown_story()), []),
+        write=lambda index: {"slide": story.url_value(index)},
+        normalise=lambda index: story.clamp_index(index, shown_story()),
+    )
+
+
+def _centre_default():
+    frames = caching.require("centres", "mmip_proposals")
+    return centres.centre_table(frames["centres"], caching.capability_names())["id"].iloc[0]
+
+
+def _region_default():
+    regions = current_filters().regions
+    return regions[0] if len(regions) == 1 else region_profile.choices()[0]
+
+
+def page_settings() -> dict[str, tuple[Setting, ...]]:
+    """Each page's settings (by the page's url_path)."""
+    return {
+        "map": (
+            Setting("layer", map_figures.DEFAULT_LAYER, _choices(map_figures.LAYERS)),
+            Setting("colour", map_figures.DEFAULT_COLOUR, _choices(map_figures.COLOUR_OPTIONS)),
+            Setting("metric", region_metrics.DEFAULT_METRIC, _choices(region_metrics.METRICS)),
+            Setting("basemap", map_figures.DEFAULT_BASEMAP, _choices(map_figures.BASEMAPS)),
+            Setting("site", ""),  # ids picked on the map, comma-separated (checked against the data)
+        ),
+        "investment": (
+            _year_range(),
+            Setting(
+                "money",
+                key_figures.DEFAULT_INSTRUMENT_CHOICE,
+                _choices(key_figures.INSTRUMENT_CHOICES),
+            ),
+        ),
+        "centres": (
+            Setting(
+                "centre",
+                _centre_default,
+                lambda: list(caching.require("centres")["centres"]["centre_id"]),
+                always_in_url=True,
+            ),
+        ),
+        "directory": (Setting("site", "", lambda: ["", *caching.directory_names().index]),),
+        "region": (
+            Setting("area", _region_default, region_profile.choices, always_in_url=True),
+            Setting("vs", "", lambda: ["", *region_profile.comparison_choices()]),
+        ),
+        "present": (_slide(),),
+    }
+
+
+def _setting(page: str, key: str) -> Setting:
+    return next(s for s in page_settings()[page] if s.key == key)
+
+
+def setting(page: str, key: str):
+    """A page setting's value: from the session, or read from the link once (a bad value gives a
+    notice and the default). The widget showing it uses ``session_key(page, key)``."""
+    spec = _setting(page, key)
+    if spec.session_key not in st.session_state:
+        value, notices = spec.from_query(st.query_params.to_dict())
+        st.session_state[spec.session_key] = value
+        for notice in notices:
+            st.warning(notice)
+    if spec.normalise:
+        st.session_state[spec.session_key] = spec.normalise(st.session_state[spec.session_key])
+    return st.session_state[spec.session_key]
+
+
+def session_key(page: str, key: str) -> str:
+    return _setting(page, key).session_key
+
+
+def sync_url(page: str, filters: landscape.Filters) -> None:
+    """Once per run (dashboard.py): the shared filters and this page's settings into the URL.
+    Other pages' keys are left as they are, so a link opened on one page keeps the rest."""
+    values = landscape.filters_to_query(filters)
+    owned = set(landscape.QUERY_KEYS.values())
+    for spec in page_settings().get(page, ()):
+        owned |= set(spec.owned)
+        if spec.session_key in st.session_state:
+            values.update(spec.to_query(st.session_state[spec.session_key]))
+        else:  # the page stopped before reading it (a missing dataset): keep what the link says
+            owned -= set(spec.owned)
+    sync_query_params(values, owned)
+
+
+def clear_region_filter() -> None:
+    """A callback ("Show all regions"): the sidebar's region filter emptied before it is drawn."""
+    st.session_state["f_region"] = []
+
+
+# ---------------------------------------------------------------- the filters each page uses
+
+ALL_FILTERS = tuple(landscape.QUERY_KEYS)
+FILTER_LABELS = {
+    "capabilities": "Capability area",
+    "regions": "Region",
+    "kinds": "Type",
+    "statuses": "Status",
+    "search": "Name or town",
+    "scopes": "Sites making",
+    "year": "Landscape as of",
+}
+# Which shared filters apply on each page (by url_path); the sidebar says which do not.
+PAGE_FILTERS: dict[str, tuple[str, ...]] = {
+    "overview": ALL_FILTERS,
+    "map": ALL_FILTERS,
+    "directory": ALL_FILTERS,
+    # Gaps count operational facilities, by type and scope, over the chosen capabilities and regions.
+    "gaps": ("capabilities", "regions", "kinds", "scopes"),
+    # Money is filtered by where it went and what it supports.
+    "investment": ("capabilities", "regions"),
+    "centres": (),
+    "region": (),
+    "present": (),  # each slide carries its own filters
+    "import": (),
+    "about": (),
+}
+
+
+def filters_note(page: str) -> str:
+    """One line for the sidebar: which filters do not apply on this page (empty when all do)."""
+    applies = PAGE_FILTERS.get(page, ALL_FILTERS)
+    if applies == ALL_FILTERS:
+        return ""
+    if not applies:
+        return "The filters do not apply on this page."
+    left_out = [FILTER_LABELS[f] for f in ALL_FILTERS if f not in applies]
+    return f"On this page {', '.join(FILTER_LABELS[f] for f in applies)} apply; {', '.join(left_out)} do not."
+
+
+@dataclass
+class View:
+    """The shared filters of this run and the facilities they select, computed at most once."""
+
+    filters: landscape.Filters
+    _facilities: pd.DataFrame | None = None
+
+    @property
+    def facilities(self) -> pd.DataFrame:
+        if self._facilities is None:
+            self._facilities = caching.filtered_facilities(self.filters)
+        return self._facilities
+
+
+def start_view(filters: landscape.Filters) -> View:
+    """dashboard.py: this run's view, read by the page with ``view()``."""
+    st.session_state["_view"] = View(filters)
+    return st.session_state["_view"]
+
+
+def view() -> View:
+    current = st.session_state.get("_view")
+    return current if current is not None else start_view(current_filters())
