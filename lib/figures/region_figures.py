@@ -161,23 +161,7 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     name = region_profile.area_name(code)
     labels = theme.plain_text(profile["capability"]).map(lambda text: wrap(text, LABEL_CHARS))
     order = list(labels)[::-1]  # first capability at the top
-    fig = go.Figure()
-    for level in (HELD, THIN, ABSENT):
-        rows = profile.loc[profile["level"] == level]
-        fig.add_trace(
-            go.Bar(
-                y=labels.loc[rows.index].tolist(),
-                x=rows["count"],
-                orientation="h",
-                name=LEVEL_LABELS[level],
-                marker_color=LEVEL_COLOURS[level],
-                text=np.where(rows["count"] > 0, rows["count"].astype(str), "absent"),
-                textposition="outside",
-                cliponaxis=False,
-                textfont=dict(size=14),
-                hovertemplate="<b>%{y}</b><br>%{x} operational facilities: " + level + "<extra></extra>",
-            )
-        )
+    fig = go.Figure(_capability_bars(profile, labels))
     top = x_max if x_max else max(float(profile["count"].max()), 1.0)
     fig.update_layout(
         barmode="overlay",
@@ -189,6 +173,78 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     )
     theme.apply(fig, capability_title(profile, name), GAP_SOURCE, height=230 + ROW_PX * len(profile))
     return _labels_in_fixed_margin(fig)
+
+
+def _capability_bars(profile: pd.DataFrame, labels: pd.Series, legend: bool = True, area: str = "") -> list[go.Bar]:
+    """One bar trace per level (held, thin, absent), each bar labelled with its count or "absent"
+    so that the colour is never the only signal."""
+    traces = []
+    for level in (HELD, THIN, ABSENT):
+        rows = profile.loc[profile["level"] == level]
+        traces.append(
+            go.Bar(
+                y=labels.loc[rows.index].tolist(),
+                x=rows["count"],
+                orientation="h",
+                name=LEVEL_LABELS[level],
+                legendgroup=level,
+                showlegend=legend,
+                marker_color=LEVEL_COLOURS[level],
+                text=np.where(rows["count"] > 0, rows["count"].astype(str), "absent"),
+                textposition="outside",
+                cliponaxis=False,
+                textfont=dict(size=14),
+                hovertemplate=f"<b>{area}%{{y}}</b><br>%{{x}} operational facilities: {level}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def capability_slide_chart(profiles: dict[str, pd.DataFrame], title: str, source: str, height: int) -> go.Figure:
+    """The capability profile for a story slide (Present, offline deck, briefing pack): one panel per
+    area (``profiles``: area code -> :func:`capability_profile`), side by side with the capability
+    names once, each panel on its own scale (the UK's counts dwarf a region's; the bars are labelled).
+    Labels are not wrapped into a fixed margin as on the page: the stage sets their size."""
+    from plotly.subplots import make_subplots
+
+    codes = list(profiles)
+    first = profiles[codes[0]]
+    labels = theme.plain_text(first["capability"])
+    fig = make_subplots(
+        rows=1,
+        cols=len(codes),
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+    )
+    for column, code in enumerate(codes, start=1):
+        # The same capability order in every panel: the second area's rows follow the first's.
+        profile = profiles[code].set_index("capability_id").loc[first["capability_id"]].reset_index()
+        profile.index = first.index
+        area = f"{region_profile.area_name(code)}: " if len(codes) > 1 else ""
+        for trace in _capability_bars(profile, labels, legend=column == 1, area=area):
+            fig.add_trace(trace, row=1, col=column)
+        top = max(float(profile["count"].max()), 1.0)
+        # Room on the right of the longest bar for its label ("absent" is the longest). Counts are
+        # written on the bars, so no ticks; side by side, each panel is named under it (the legend
+        # is above).
+        fig.update_xaxes(
+            range=[0, top * 1.25],
+            showticklabels=False,
+            ticks="",
+            showgrid=False,
+            zeroline=False,
+            showline=False,
+            title=dict(text=region_profile.area_name(code) if len(codes) > 1 else None),
+            row=1,
+            col=column,
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=list(labels)[::-1], title=None)
+    fig.update_layout(
+        barmode="overlay",
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+        showlegend=True,
+    )
+    return theme.apply(fig, title, source, height=height)
 
 
 def capability_title(profile: pd.DataFrame, name: str) -> str:
