@@ -150,10 +150,16 @@ def test_money_totals_agree_under_their_stated_rules(data):
             by_rule.setdefault(rule, set()).add(amount)
         if re.search(r"\bof £|total|in all", text) and "£" in text:
             assert stated, f"a slide gives a money total without its rule: {text}"
-    # Every rule is stated with one total in the whole deck...
+    # Every rule (and every rule restricted to a region, as on a region profile) is stated with
+    # one total in the whole deck...
     assert by_rule and all(len(amounts) == 1 for amounts in by_rule.values()), by_rule
     total = {rule: _amount(next(iter(amounts))) for rule, amounts in by_rule.items()}
     rules = slides.TOTAL_RULES
+    # ...a restricted total is part of its rule's total...
+    restricted = {rule: amount for rule, amount in total.items() if rule not in rules.values()}
+    for rule, amount in restricted.items():
+        assert 0 < amount <= total[rule.split("; ")[0]], rule
+        del total[rule]
     # ...and the totals under different rules add up: all awards = placed in a region + the rest.
     assert set(total) == {rules["all_awards"], rules["regional_awards"], rules["uk_wide_awards"]}
     assert total[rules["all_awards"]] == pytest.approx(

@@ -180,12 +180,17 @@ def test_region_profile_slide_states_the_headline_with_its_money_rule(data, embe
     levels = region_profile.level_counts(rendered.table.rename(columns={"operational facilities": "count"}))
     held = levels[region_profile.HELD] + levels[region_profile.THIN]
     assert f"holds {held} of {len(embedded['capabilities'])} capability areas" in rendered.finding
-    bars = {t.name: t for t in rendered.figure.data}
-    assert sum(len(t.y) for t in rendered.figure.data) == len(embedded["capabilities"])
-    assert len(bars[region_figures.LEVEL_LABELS[region_profile.ABSENT]].y) == levels[region_profile.ABSENT]
-    assert set(bars[region_figures.LEVEL_LABELS[region_profile.ABSENT]].text) <= {"absent"}
+    # The chart names every capability Scotland lacks or holds thinly, and sums up the rest as held.
+    weak = rendered.table.loc[rendered.table["level"] != region_profile.HELD]
+    rows = [label for trace in rendered.figure.data for label in trace.y]
+    others = len(rendered.table) - len(weak)
+    assert set(rows) == {*weak["capability"], f"{others} other capability areas"}
+    absent = next(t for t in rendered.figure.data if t.name == region_figures.LEVEL_LABELS[region_profile.ABSENT])
+    assert len(absent.y) == levels[region_profile.ABSENT] > 0 and set(absent.text) == {"absent"}
+    summary = rendered.figure.data[-1]
+    assert list(summary.text) == ["held"] and summary.name == region_figures.LEVEL_LABELS[region_profile.HELD]
     # Money: public grants, loans apart; the ONS credited (BRES jobs set the "at least" wording).
-    assert rendered.note.startswith("Public grants £") and "loans" in rendered.note and "apart" in rendered.note
+    assert rendered.note.startswith("Money: public grants only; loans (£") and "counted apart" in rendered.note
     assert "Office for National Statistics licensed under the Open Government Licence v.3.0" in rendered.source_line
     assert rendered.source_line.startswith("Source: project dataset")
     assert "ons" in rendered.cites and slides.citations(["ons"]) == [

@@ -201,29 +201,52 @@ def _capability_bars(profile: pd.DataFrame, labels: pd.Series, legend: bool = Tr
 
 
 def capability_slide_chart(profiles: dict[str, pd.DataFrame], title: str, source: str, height: int) -> go.Figure:
-    """The capability profile for a story slide (Present, offline deck, briefing pack): one panel per
-    area (``profiles``: area code -> :func:`capability_profile`), side by side with the capability
-    names once, each panel on its own scale (the UK's counts dwarf a region's; the bars are labelled).
-    Labels are not wrapped into a fixed margin as on the page: the stage sets their size."""
+    """The capability profile for a story slide (Present, offline deck, briefing pack): the
+    capabilities an area holds thinly or lacks, one panel per area (``profiles``: area code ->
+    :func:`capability_profile`) side by side with the names once, and one last row for every
+    capability held in all of them. Twenty rows do not fit a slide at a projector's type size (the
+    briefing pack's chart is under 4 inches high); the gaps are what the slide is about, and the
+    slide's data lists all twenty. Each panel has its own scale (the UK's counts dwarf a region's;
+    the bars are labelled)."""
     from plotly.subplots import make_subplots
 
     codes = list(profiles)
     first = profiles[codes[0]]
-    labels = theme.plain_text(first["capability"])
-    fig = make_subplots(
-        rows=1,
-        cols=len(codes),
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
+    weak_ids = set().union(*(p.loc[p["level"] != HELD, "capability_id"] for p in profiles.values()))
+    weak = first["capability_id"].isin(weak_ids)
+    labels = theme.plain_text(first["capability"]).loc[weak]
+    others = int((~weak).sum())
+    rest = (f"All {others} capability areas" if others == len(first) else f"{others} other capability areas") + (
+        "" if len(codes) == 1 else ", in each"
     )
+    fig = make_subplots(rows=1, cols=len(codes), shared_yaxes=True, horizontal_spacing=0.04)
     for column, code in enumerate(codes, start=1):
         # The same capability order in every panel: the second area's rows follow the first's.
         profile = profiles[code].set_index("capability_id").loc[first["capability_id"]].reset_index()
         profile.index = first.index
+        profile = profile.loc[weak]
         area = f"{region_profile.area_name(code)}: " if len(codes) > 1 else ""
         for trace in _capability_bars(profile, labels, legend=column == 1, area=area):
             fig.add_trace(trace, row=1, col=column)
-        top = max(float(profile["count"].max()), 1.0)
+        if others:
+            fig.add_trace(
+                go.Bar(
+                    y=[rest],
+                    x=[0],
+                    orientation="h",
+                    name=LEVEL_LABELS[HELD],
+                    showlegend=False,
+                    marker_color=LEVEL_COLOURS[HELD],
+                    text=["held"],
+                    textposition="outside",
+                    cliponaxis=False,
+                    textfont=dict(size=14),
+                    hovertemplate=f"<b>{area}%{{y}}</b>: held<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+        top = max(float(profile["count"].max()) if len(profile) else 0.0, 1.0)
         # Room on the right of the longest bar for its label ("absent" is the longest). Counts are
         # written on the bars, so no ticks; side by side, each panel is named under it (the legend
         # is above).
@@ -238,7 +261,8 @@ def capability_slide_chart(profiles: dict[str, pd.DataFrame], title: str, source
             row=1,
             col=column,
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=list(labels)[::-1], title=None)
+    order = [*labels, *([rest] if others else [])]
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
     fig.update_layout(
         barmode="overlay",
         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),

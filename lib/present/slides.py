@@ -23,8 +23,8 @@ from lib.present import story
 
 PROJECT_SOURCE = "project dataset (data/source)"
 REGION_SOURCE = (
-    "project dataset (data/source): operational sites and centres, capability-gap method "
-    "(docs/gaps_method.md), award-level public grants with a stated amount"
+    "project dataset: operational sites and centres, capability-gap method (docs/gaps_method.md), "
+    "award-level public grants"
 )
 INVESTMENT_SOURCE = (
     "project dataset (data/source): award-level public money with a stated amount; "
@@ -481,7 +481,13 @@ def region_profile_slide(data: SlideData, slide: story.Slide) -> Rendered:
         REGION_SOURCE,
         height=SLIDE_HEIGHT,
     )
-    note = " ".join(filter(None, (region_profile.money_note(cash, code), region_profile.low_coverage_reason(cover))))
+    # The Region page's money note, short enough to leave the chart its room on a slide.
+    money_note = (
+        f"Money: public grants only; loans ({theme.format_gbp(cash.loans_gbp)}) are counted apart, not in the total."
+        if cash.instrument_known
+        else "Money: the data does not say which awards are grants and which are loans."
+    )
+    note = " ".join(filter(None, (money_note, region_profile.low_coverage_reason(cover))))
     sources = [REGION_SOURCE]
     cites = ["facts", "population"]
     # The "at least" wording rests on BRES jobs wherever the area has a BRES figure: credit the ONS.
