@@ -185,12 +185,13 @@ def test_region_profile_slide_states_the_headline_with_its_money_rule(data, embe
     rows = [label for trace in rendered.figure.data for label in trace.y]
     others = len(rendered.table) - len(weak)
     assert set(rows) == {*weak["capability"], f"{others} other capability areas"}
-    absent = next(t for t in rendered.figure.data if t.name == region_figures.LEVEL_LABELS[region_profile.ABSENT])
+    absent = next(t for t in rendered.figure.data if t.name == region_figures.SLIDE_LEVEL_LABELS[region_profile.ABSENT])
     assert len(absent.y) == levels[region_profile.ABSENT] > 0 and set(absent.text) == {"absent"}
     summary = rendered.figure.data[-1]
-    assert list(summary.text) == ["held"] and summary.name == region_figures.LEVEL_LABELS[region_profile.HELD]
+    assert list(summary.text) == ["held"] and summary.name == region_figures.SLIDE_LEVEL_LABELS[region_profile.HELD]
     # Money: public grants, loans apart; the ONS credited (BRES jobs set the "at least" wording).
-    assert rendered.note.startswith("Money: public grants only; loans (£") and "counted apart" in rendered.note
+    assert "Money: public grants only; loans (£" in rendered.note and "counted apart" in rendered.note
+    assert rendered.note.startswith("Thin: under half the UK rate per million people.")
     assert "Office for National Statistics licensed under the Open Government Licence v.3.0" in rendered.source_line
     assert rendered.source_line.startswith("Source: project dataset")
     assert "ons" in rendered.cites and slides.citations(["ons"]) == [
@@ -207,6 +208,8 @@ def test_region_profile_slide_beside_the_uk_draws_two_panels(data):
     # Each panel on its own scale: the UK's counts do not flatten Scotland's bars.
     assert layout.xaxis.range[1] < layout.xaxis2.range[1]
     assert rendered.finding.startswith("Scotland: ")  # the finding is the first area's
+    # "Thin" means a rate for a region and a national gap for the UK: the note says both.
+    assert rendered.note.startswith("Thin: under half the UK rate per million people; for the UK, held in fewer than")
 
 
 def test_region_profile_slide_says_at_least_where_coverage_is_low(data):

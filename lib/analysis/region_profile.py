@@ -469,6 +469,18 @@ def area_profile(
     }
 
 
+def thin_meaning(codes) -> str:
+    """What "thin" means for the areas shown (a region: a rate; the UK: a national gap)."""
+    regions = [code for code in codes if code != UK]
+    parts = ["under half the UK rate per million people"] if regions else []
+    if UK in codes:
+        parts.append(
+            f"{'for the UK, ' if regions else ''}held in fewer than {gaps.GapParams().national_min_regions} "
+            "regions (a national gap)"
+        )
+    return "Thin: " + "; ".join(parts) + "."
+
+
 def capability_note(code: str) -> str:
     """What the capability chart counts and what its levels mean."""
     counted = "Operational sites and centres holding each capability. Thin: under half the UK rate per million people"

@@ -175,7 +175,13 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     return _labels_in_fixed_margin(fig)
 
 
-def _capability_bars(profile: pd.DataFrame, labels: pd.Series, legend: bool = True, area: str = "") -> list[go.Bar]:
+# On a slide the levels' meaning is in the note: for the UK "thin" means a national gap, not a rate.
+SLIDE_LEVEL_LABELS = {HELD: "Held", THIN: "Thin", ABSENT: "Absent from the data"}
+
+
+def _capability_bars(
+    profile: pd.DataFrame, labels: pd.Series, legend: bool = True, area: str = "", names: dict | None = None
+) -> list[go.Bar]:
     """One bar trace per level (held, thin, absent), each bar labelled with its count or "absent"
     so that the colour is never the only signal."""
     traces = []
@@ -186,7 +192,7 @@ def _capability_bars(profile: pd.DataFrame, labels: pd.Series, legend: bool = Tr
                 y=labels.loc[rows.index].tolist(),
                 x=rows["count"],
                 orientation="h",
-                name=LEVEL_LABELS[level],
+                name=(names or LEVEL_LABELS)[level],
                 legendgroup=level,
                 showlegend=legend,
                 marker_color=LEVEL_COLOURS[level],
@@ -226,7 +232,7 @@ def capability_slide_chart(profiles: dict[str, pd.DataFrame], title: str, source
         profile.index = first.index
         profile = profile.loc[weak]
         area = f"{region_profile.area_name(code)}: " if len(codes) > 1 else ""
-        for trace in _capability_bars(profile, labels, legend=column == 1, area=area):
+        for trace in _capability_bars(profile, labels, legend=column == 1, area=area, names=SLIDE_LEVEL_LABELS):
             fig.add_trace(trace, row=1, col=column)
         if others:
             fig.add_trace(
@@ -234,7 +240,7 @@ def capability_slide_chart(profiles: dict[str, pd.DataFrame], title: str, source
                     y=[rest],
                     x=[0],
                     orientation="h",
-                    name=LEVEL_LABELS[HELD],
+                    name=SLIDE_LEVEL_LABELS[HELD],
                     showlegend=False,
                     marker_color=LEVEL_COLOURS[HELD],
                     text=["held"],

@@ -487,7 +487,9 @@ def region_profile_slide(data: SlideData, slide: story.Slide) -> Rendered:
         if cash.instrument_known
         else "Money: the data does not say which awards are grants and which are loans."
     )
-    note = " ".join(filter(None, (money_note, region_profile.low_coverage_reason(cover))))
+    note = " ".join(
+        filter(None, (region_profile.thin_meaning(codes), money_note, region_profile.low_coverage_reason(cover)))
+    )
     sources = [REGION_SOURCE]
     cites = ["facts", "population"]
     # The "at least" wording rests on BRES jobs wherever the area has a BRES figure: credit the ONS.
