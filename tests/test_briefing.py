@@ -150,10 +150,16 @@ def test_money_totals_agree_under_their_stated_rules(data):
             by_rule.setdefault(rule, set()).add(amount)
         if re.search(r"\bof £|total|in all", text) and "£" in text:
             assert stated, f"a slide gives a money total without its rule: {text}"
-    # Every rule is stated with one total in the whole deck...
+    # Every rule (and every rule restricted to a region, as on a region profile) is stated with
+    # one total in the whole deck...
     assert by_rule and all(len(amounts) == 1 for amounts in by_rule.values()), by_rule
     total = {rule: _amount(next(iter(amounts))) for rule, amounts in by_rule.items()}
     rules = slides.TOTAL_RULES
+    # ...a restricted total is part of its rule's total...
+    restricted = {rule: amount for rule, amount in total.items() if rule not in rules.values()}
+    for rule, amount in restricted.items():
+        assert 0 < amount <= total[rule.split("; ")[0]], rule
+        del total[rule]
     # ...and the totals under different rules add up: all awards = placed in a region + the rest.
     assert set(total) == {rules["all_awards"], rules["regional_awards"], rules["uk_wide_awards"]}
     assert total[rules["all_awards"]] == pytest.approx(
@@ -253,3 +259,34 @@ def test_deck_with_a_browser_has_chart_images(data):
     charts = sum(s.view != story.OVERVIEW_NUMBERS for s in default.slides)
     assert len(_pictures(pack.content)) == charts
     assert pack.warnings == []
+
+
+REGION_SLIDES = (
+    story.Slide(story.REGION_PROFILE, "Scotland beside the UK", settings={"area": "TLM", "vs": "UK"}),
+    story.Slide(story.REGION_PROFILE, "The United Kingdom as a region profile", settings={"area": "UK"}),
+)
+
+
+def test_region_profile_slides_are_pack_slides_whose_totals_agree_with_the_rest(data):
+    with_regions = story.Story("With regions", (*story.load().slides, *REGION_SLIDES))
+    recorder = Recorder()
+    pack = briefing.build(with_regions, data, render_png=recorder, today=TODAY)
+    assert pack.slide_titles[-3:-1] == [s.title for s in REGION_SLIDES]
+    texts = _texts(pack.content)
+    by_rule: dict[str, set[str]] = {}
+    for text in texts:
+        for amount, rule in STATED_TOTAL.findall(text):
+            by_rule.setdefault(rule, set()).add(amount)
+    # The UK profile's total is the headline numbers' total, word for word; Scotland's is stated
+    # under the regional rule, restricted to Scotland, and is less than all regions together.
+    assert all(len(amounts) == 1 for amounts in by_rule.values()), by_rule
+    regional = slides.TOTAL_RULES["regional_awards"]
+    scotland = _amount(next(iter(by_rule[f"{regional}; regions: Scotland"])))
+    assert 0 < scotland < _amount(next(iter(by_rule[regional])))
+    assert set(by_rule) == {*slides.TOTAL_RULES.values(), f"{regional}; regions: Scotland"}
+    # A chart image on each, drawn with both panels for the comparison; the ONS credited once.
+    region_figures = [fig for fig, _, _ in recorder.calls][-2:]
+    assert "xaxis2" in region_figures[0].layout and "xaxis2" not in region_figures[1].layout
+    assert len(_pictures(pack.content)) == len(recorder.calls)
+    ons = slides.citations(["ons"])[0]
+    assert texts[-1].count(ons) == 1

@@ -84,3 +84,16 @@ def test_command_writes_the_deck_and_reports_a_bad_story(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "bad.json" in error and "slides[0].view" in error and "Traceback" not in error
     assert not (tmp_path / "x.html").exists()
+
+
+def test_a_region_profile_slide_is_a_deck_slide_like_any_other(data):
+    region = story.Slide(story.REGION_PROFILE, "Scotland beside the UK", settings={"area": "TLM", "vs": "UK"})
+    document = deck.build(story.Story("Regions", (region,)), data, LIVE, today=date(2026, 12, 6))
+    sections = re.findall(r'<section class="slide[^"]*" data-title="([^"]*)">(.*?)</section>', document, re.S)
+    assert [title for title, _ in sections] == ["Regions", region.title, "Live view and sources"]
+    body = sections[1][1]
+    assert '<p class="finding">Scotland: ' in body and html.escape(slides.TOTAL_RULES["regional_awards"]) in body
+    figures = json.loads(re.search(r'<script type="application/json" id="figures">(.*?)</script>', document, re.S)[1])
+    (figure,) = figures.values()
+    assert figure["layout"]["xaxis2"]["title"]["text"] == "United Kingdom" and figure["layout"]["font"]["size"] >= 20
+    assert html.escape(slides.citations(["ons"])[0]) in sections[-1][1]

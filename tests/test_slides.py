@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 from lib.analysis import landscape
-from lib.figures import map_figures, theme
+from lib.figures import map_figures, region_figures, theme
 from lib.geo import projection
 from lib.present import slides, story
 from tests.data_rules import counted_grants, default_landscape
@@ -157,3 +159,81 @@ def test_stage_figure_has_no_title_no_source_and_large_text(data, view):
     assert all(a.font.size >= 22 for a in staged.layout.annotations)
     assert all(t.textfont.size == 22 for t in staged.data if "textfont" in t and t.text is not None)
     assert rendered.figure.layout.title.text == "A title"  # the page's own figure is untouched
+
+
+def _region_slide(area, vs=None, title="A region"):
+    settings = {"area": area, **({"vs": vs} if vs else {})}
+    return story.Slide(story.REGION_PROFILE, title, settings=settings)
+
+
+def test_region_profile_slide_states_the_headline_with_its_money_rule(data, embedded):
+    from lib.analysis import region_profile
+
+    rendered = slides.render(data, _region_slide("TLM", title="Scotland beside the UK"))
+    assert rendered.title == rendered.figure.layout.title.text == "Scotland beside the UK"
+    assert rendered.finding.startswith("Scotland: ") and rendered.finding.endswith(".")
+    # The money total is the Investment slide's figure for Scotland, under the same fixed words.
+    money = slides.render(data, story.Slide(story.INVESTMENT_BY_REGION, "Money")).table.set_index("region")
+    stated = slides.money_total(money.loc["Scotland", "public_gbp"], "regional_awards", "regions: Scotland")
+    assert stated in rendered.finding
+    # Capabilities held and absent as the Region page counts them (the gap method's levels).
+    levels = region_profile.level_counts(rendered.table.rename(columns={"operational facilities": "count"}))
+    held = levels[region_profile.HELD] + levels[region_profile.THIN]
+    assert f"holds {held} of {len(embedded['capabilities'])} capability areas" in rendered.finding
+    # The chart names every capability Scotland lacks or holds thinly, and sums up the rest as held.
+    weak = rendered.table.loc[rendered.table["level"] != region_profile.HELD]
+    rows = [label for trace in rendered.figure.data for label in trace.y]
+    others = len(rendered.table) - len(weak)
+    assert set(rows) == {*weak["capability"], f"{others} other capability areas"}
+    absent = next(t for t in rendered.figure.data if t.name == region_figures.SLIDE_LEVEL_LABELS[region_profile.ABSENT])
+    assert len(absent.y) == levels[region_profile.ABSENT] > 0 and set(absent.text) == {"absent"}
+    summary = rendered.figure.data[-1]
+    assert list(summary.text) == ["held"] and summary.name == region_figures.SLIDE_LEVEL_LABELS[region_profile.HELD]
+    # Money: public grants, loans apart; the ONS credited (BRES jobs set the "at least" wording).
+    assert "Money: public grants only; loans (£" in rendered.note and "counted apart" in rendered.note
+    assert rendered.note.startswith("Thin: under half the UK rate per million people.")
+    assert "Office for National Statistics licensed under the Open Government Licence v.3.0" in rendered.source_line
+    assert rendered.source_line.startswith("Source: project dataset")
+    assert "ons" in rendered.cites and slides.citations(["ons"]) == [
+        "Source: Office for National Statistics licensed under the Open Government Licence v.3.0."
+    ]
+
+
+def test_region_profile_slide_beside_the_uk_draws_two_panels(data):
+    rendered = slides.render(data, _region_slide("TLM", vs="UK"))
+    layout = rendered.figure.layout
+    assert (layout.xaxis.title.text, layout.xaxis2.title.text) == ("Scotland", "United Kingdom")
+    assert {t.xaxis for t in rendered.figure.data} == {"x", "x2"}
+    assert list(rendered.table["area"].unique()) == ["Scotland", "United Kingdom"]
+    # Each panel on its own scale: the UK's counts do not flatten Scotland's bars.
+    assert layout.xaxis.range[1] < layout.xaxis2.range[1]
+    assert rendered.finding.startswith("Scotland: ")  # the finding is the first area's
+    # "Thin" means a rate for a region and a national gap for the UK: the note says both.
+    assert rendered.note.startswith("Thin: under half the UK rate per million people; for the UK, held in fewer than")
+
+
+def test_region_profile_slide_says_at_least_where_coverage_is_low(data):
+    northern_ireland = slides.render(data, _region_slide("TLN"))
+    assert "at least" in northern_ireland.finding and "“At least”" in northern_ireland.note
+    # No BRES figure for Northern Ireland: no ONS statistic on this slide, no ONS credit.
+    assert "Office for National Statistics" not in northern_ireland.source_line
+    assert "ons" not in northern_ireland.cites
+
+
+def test_region_profile_of_the_uk_states_the_all_awards_total_of_the_headline_numbers(data):
+    uk = slides.render(data, _region_slide("UK"))
+    numbers = slides.render(data, story.Slide(story.OVERVIEW_NUMBERS, "Numbers"))
+    total = re.search(r"£[\d,.]+[mbnk]* \(" + re.escape(slides.TOTAL_RULES["all_awards"]) + r"\)", numbers.finding)
+    assert total and total.group(0) in uk.finding
+    assert uk.finding.startswith("United Kingdom: ")
+
+
+def test_region_profile_slide_ignores_the_slide_filters_like_the_region_page(data):
+    plain = slides.render(data, _region_slide("TLM"))
+    filtered = slides.render(
+        data,
+        story.Slide(
+            story.REGION_PROFILE, "A region", filters=landscape.Filters(kinds=("centre",)), settings={"area": "TLM"}
+        ),
+    )
+    assert plain.finding == filtered.finding

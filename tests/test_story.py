@@ -85,3 +85,31 @@ def test_slide_number_in_the_url_is_one_based_and_clamped():
     assert story.index_from_url("abc", three) == 0
     assert story.index_from_url(None, three) == 0
     assert story.url_value(1) == "2"
+
+
+def _region(**settings) -> dict:
+    return _minimal(view="region_profile", title="Scotland", settings=settings)
+
+
+def test_a_region_profile_slide_names_its_area_and_optionally_a_comparison():
+    loaded = story.from_json(json.dumps(_region(area="TLM", vs="UK")))
+    assert loaded.slides[0].settings == {"area": "TLM", "vs": "UK"}
+    assert story.from_json(story.to_json(loaded)) == loaded
+    assert story.from_json(json.dumps(_region(area="UK"))).slides[0].settings == {"area": "UK"}
+
+
+@pytest.mark.parametrize(
+    "settings,field,words",
+    [
+        ({}, "slides[0].settings.area", "is required by the 'region_profile' view"),
+        ({"area": "Scotland"}, "slides[0].settings.area", "'Scotland' is not one of TLC"),
+        ({"area": "TLM", "vs": "TLZ"}, "slides[0].settings.vs", "'TLZ' is not one of"),
+        ({"area": "TLM", "vs": "TLM"}, "slides[0].settings.vs", "same area"),
+        ({"area": "TLM", "zoom": 5}, "slides[0].settings.zoom", "not a setting of the 'region_profile' view"),
+    ],
+)
+def test_a_bad_region_profile_slide_names_the_setting(settings, field, words):
+    with pytest.raises(story.StoryError) as caught:
+        story.from_json(json.dumps(_region(**settings)), source="talk.json")
+    assert caught.value.field == field
+    assert str(caught.value).startswith(f"talk.json: {field}:") and words in str(caught.value)

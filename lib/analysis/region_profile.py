@@ -412,9 +412,13 @@ def _at_least(low: bool) -> str:
     return "at least " if low else ""
 
 
-def headline(code: str, counts: dict, levels: dict[str, int], cash: Money, cover: Coverage) -> str:
+def headline(
+    code: str, counts: dict, levels: dict[str, int], cash: Money, cover: Coverage, money_words: str | None = None
+) -> str:
     """One sentence: facilities, capabilities held and lacking, traced public money ("at least"
-    where coverage is low, since the data then misses part of the region)."""
+    where coverage is low, since the data then misses part of the region). ``money_words``: the
+    money total in other words (a story slide states it with its rule, lib.present.slides),
+    after "traced public money of" and "at least" where coverage is low."""
     low = cover.low
     total_caps = sum(levels.values())
     facilities = (
@@ -429,7 +433,9 @@ def headline(code: str, counts: dict, levels: dict[str, int], cash: Money, cover
     else:
         lacking = "lacks none"
     awards = plural(cash.awards_with_amount, "award")
-    if cash.instrument_known:
+    if money_words is not None:
+        money_text = f"traced public money of {_at_least(low)}{money_words}"
+    elif cash.instrument_known:
         money_text = (
             f"{_at_least(low)}{theme.format_gbp(cash.grants_gbp)} of traced public grants "
             f"(loans apart: {theme.format_gbp(cash.loans_gbp)})"
@@ -461,6 +467,18 @@ def area_profile(
         "cover": coverage(facilities, bres, code),
         "gva": gva_series(gva, code),
     }
+
+
+def thin_meaning(codes) -> str:
+    """What "thin" means for the areas shown (a region: a rate; the UK: a national gap)."""
+    regions = [code for code in codes if code != UK]
+    parts = ["under half the UK rate per million people"] if regions else []
+    if UK in codes:
+        parts.append(
+            f"{'for the UK, ' if regions else ''}held in fewer than {gaps.GapParams().national_min_regions} "
+            "regions (a national gap)"
+        )
+    return "Thin: " + "; ".join(parts) + "."
 
 
 def capability_note(code: str) -> str:

@@ -161,23 +161,7 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     name = region_profile.area_name(code)
     labels = theme.plain_text(profile["capability"]).map(lambda text: wrap(text, LABEL_CHARS))
     order = list(labels)[::-1]  # first capability at the top
-    fig = go.Figure()
-    for level in (HELD, THIN, ABSENT):
-        rows = profile.loc[profile["level"] == level]
-        fig.add_trace(
-            go.Bar(
-                y=labels.loc[rows.index].tolist(),
-                x=rows["count"],
-                orientation="h",
-                name=LEVEL_LABELS[level],
-                marker_color=LEVEL_COLOURS[level],
-                text=np.where(rows["count"] > 0, rows["count"].astype(str), "absent"),
-                textposition="outside",
-                cliponaxis=False,
-                textfont=dict(size=14),
-                hovertemplate="<b>%{y}</b><br>%{x} operational facilities: " + level + "<extra></extra>",
-            )
-        )
+    fig = go.Figure(_capability_bars(profile, labels))
     top = x_max if x_max else max(float(profile["count"].max()), 1.0)
     fig.update_layout(
         barmode="overlay",
@@ -189,6 +173,108 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
     )
     theme.apply(fig, capability_title(profile, name), GAP_SOURCE, height=230 + ROW_PX * len(profile))
     return _labels_in_fixed_margin(fig)
+
+
+# On a slide the levels' meaning is in the note: for the UK "thin" means a national gap, not a rate.
+SLIDE_LEVEL_LABELS = {HELD: "Held", THIN: "Thin", ABSENT: "Absent from the data"}
+
+
+def _capability_bars(
+    profile: pd.DataFrame, labels: pd.Series, legend: bool = True, area: str = "", names: dict | None = None
+) -> list[go.Bar]:
+    """One bar trace per level (held, thin, absent), each bar labelled with its count or "absent"
+    so that the colour is never the only signal."""
+    traces = []
+    for level in (HELD, THIN, ABSENT):
+        rows = profile.loc[profile["level"] == level]
+        traces.append(
+            go.Bar(
+                y=labels.loc[rows.index].tolist(),
+                x=rows["count"],
+                orientation="h",
+                name=(names or LEVEL_LABELS)[level],
+                legendgroup=level,
+                showlegend=legend,
+                marker_color=LEVEL_COLOURS[level],
+                text=np.where(rows["count"] > 0, rows["count"].astype(str), "absent"),
+                textposition="outside",
+                cliponaxis=False,
+                textfont=dict(size=14),
+                hovertemplate=f"<b>{area}%{{y}}</b><br>%{{x}} operational facilities: {level}<extra></extra>",
+            )
+        )
+    return traces
+
+
+def capability_slide_chart(profiles: dict[str, pd.DataFrame], title: str, source: str, height: int) -> go.Figure:
+    """The capability profile for a story slide (Present, offline deck, briefing pack): the
+    capabilities an area holds thinly or lacks, one panel per area (``profiles``: area code ->
+    :func:`capability_profile`) side by side with the names once, and one last row for every
+    capability held in all of them. Twenty rows do not fit a slide at a projector's type size (the
+    briefing pack's chart is under 4 inches high); the gaps are what the slide is about, and the
+    slide's data lists all twenty. Each panel has its own scale (the UK's counts dwarf a region's;
+    the bars are labelled)."""
+    from plotly.subplots import make_subplots
+
+    codes = list(profiles)
+    first = profiles[codes[0]]
+    weak_ids = set().union(*(p.loc[p["level"] != HELD, "capability_id"] for p in profiles.values()))
+    weak = first["capability_id"].isin(weak_ids)
+    labels = theme.plain_text(first["capability"]).loc[weak]
+    others = int((~weak).sum())
+    rest = (f"All {others} capability areas" if others == len(first) else f"{others} other capability areas") + (
+        "" if len(codes) == 1 else ", in each"
+    )
+    fig = make_subplots(rows=1, cols=len(codes), shared_yaxes=True, horizontal_spacing=0.04)
+    for column, code in enumerate(codes, start=1):
+        # The same capability order in every panel: the second area's rows follow the first's.
+        profile = profiles[code].set_index("capability_id").loc[first["capability_id"]].reset_index()
+        profile.index = first.index
+        profile = profile.loc[weak]
+        area = f"{region_profile.area_name(code)}: " if len(codes) > 1 else ""
+        for trace in _capability_bars(profile, labels, legend=column == 1, area=area, names=SLIDE_LEVEL_LABELS):
+            fig.add_trace(trace, row=1, col=column)
+        if others:
+            fig.add_trace(
+                go.Bar(
+                    y=[rest],
+                    x=[0],
+                    orientation="h",
+                    name=SLIDE_LEVEL_LABELS[HELD],
+                    showlegend=False,
+                    marker_color=LEVEL_COLOURS[HELD],
+                    text=["held"],
+                    textposition="outside",
+                    cliponaxis=False,
+                    textfont=dict(size=14),
+                    hovertemplate=f"<b>{area}%{{y}}</b>: held<extra></extra>",
+                ),
+                row=1,
+                col=column,
+            )
+        top = max(float(profile["count"].max()) if len(profile) else 0.0, 1.0)
+        # Room on the right of the longest bar for its label ("absent" is the longest). Counts are
+        # written on the bars, so no ticks; side by side, each panel is named under it (the legend
+        # is above).
+        fig.update_xaxes(
+            range=[0, top * 1.25],
+            showticklabels=False,
+            ticks="",
+            showgrid=False,
+            zeroline=False,
+            showline=False,
+            title=dict(text=region_profile.area_name(code) if len(codes) > 1 else None),
+            row=1,
+            col=column,
+        )
+    order = [*labels, *([rest] if others else [])]
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], title=None)
+    fig.update_layout(
+        barmode="overlay",
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left"),
+        showlegend=True,
+    )
+    return theme.apply(fig, title, source, height=height)
 
 
 def capability_title(profile: pd.DataFrame, name: str) -> str:

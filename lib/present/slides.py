@@ -15,12 +15,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.analysis import centres, key_figures, landscape, map_selection
+from lib.analysis import centres, key_figures, landscape, map_selection, region_profile
+from lib.analysis import gaps as gap_method  # "gaps" is the gaps view's builder here
 from lib.data.schemas import ITL1_CODES, ITL1_NAMES, UK_WIDE
-from lib.figures import map_figures, theme
+from lib.figures import map_figures, region_figures, theme
 from lib.present import story
 
 PROJECT_SOURCE = "project dataset (data/source)"
+REGION_SOURCE = (
+    "project dataset: operational sites and centres, capability-gap method (docs/gaps_method.md), "
+    "award-level public grants"
+)
 INVESTMENT_SOURCE = (
     "project dataset (data/source): award-level public money with a stated amount; "
     "UK-wide awards and programme totals not included"
@@ -55,6 +60,7 @@ CITATIONS = {
     ),
     "towns": "Town coordinates: GeoNames (CC BY 4.0).",
     "boundaries": "Boundaries: {ons}",
+    "ons": "Source: Office for National Statistics licensed under the Open Government Licence v.3.0.",
 }
 
 
@@ -71,6 +77,9 @@ class SlideData:
     regions: pd.DataFrame
     outlines: tuple | None = None
     verified: tuple[str | None, str] = (None, "")  # see last_verified
+    # The ONS official statistics (optional datasets; None: not loaded) a region profile reads.
+    gva: pd.DataFrame | None = None
+    bres: pd.DataFrame | None = None
 
 
 def last_verified(frames) -> tuple[str | None, str]:
@@ -94,6 +103,7 @@ def slide_data(
     outlines=None,
 ) -> SlideData:
     """SlideData from the loaded datasets (the facility tables are built if not given)."""
+    frames = {name: frame for name, frame in frames.items() if frame is not None}  # optional, not loaded
     if facility_frame is None:
         facility_frame = landscape.facilities(frames["sites"], frames["centres"])
         facility_caps = landscape.facility_capabilities(facility_frame)
@@ -108,6 +118,8 @@ def slide_data(
         frames["regions"],
         outlines,
         verified,
+        gva=frames.get("ons_gva_pharma_itl1"),
+        bres=frames.get("ons_bres_pharma_jobs_itl1"),
     )
 
 
@@ -428,12 +440,87 @@ def investment_by_region(data: SlideData, slide: story.Slide) -> Rendered:
     )
 
 
+def region_profile_slide(data: SlideData, slide: story.Slide) -> Rendered:
+    """A Region page profile as a slide: the region's one-sentence headline (its money total in the
+    words of TOTAL_RULES), its capabilities held, thin and absent (beside a second area if the slide
+    names one), what the money counts, and the sources. The default landscape, as on the Region
+    page: the slide's filters do not apply. Without an area (a slide made in code) the UK."""
+    code = slide.settings.get("area", region_profile.UK)
+    codes = [code, *([slide.settings["vs"]] if slide.settings.get("vs") else [])]
+    default = landscape.Filters()
+    facility_frame = landscape.apply_filters(data.facilities, data.facility_caps, default)
+    # The gap method's levels (held, thin, absent) need no reach, so no boundaries here.
+    gap_table = gap_method.gap_table(
+        landscape.restrict_long(data.facility_caps, default.scopes),
+        data.capabilities,
+        data.regions,
+        kinds=default.kinds,
+    )
+    profiles = {
+        area: region_profile.area_profile(
+            area, facility_frame, gap_table, data.investments, data.regions, data.gva, data.bres
+        )
+        for area in codes
+    }
+    p = profiles[code]
+    cash, cover = p["money"], p["cover"]
+    name = region_profile.area_name(code)
+    rule = "all_awards" if code == region_profile.UK else "regional_awards"
+    restriction = "" if code == region_profile.UK else f"regions: {name}"
+    finding = region_profile.headline(
+        code,
+        region_profile.facility_counts(p["facilities"]),
+        region_profile.level_counts(p["capability"]),
+        cash,
+        cover,
+        money_words=money_total(cash.total_gbp, rule, restriction),
+    )
+    fig = region_figures.capability_slide_chart(
+        {area: profiles[area]["capability"] for area in codes},
+        slide.title,
+        REGION_SOURCE,
+        height=SLIDE_HEIGHT,
+    )
+    # The Region page's money note, short enough to leave the chart its room on a slide.
+    money_note = (
+        f"Money: public grants only; loans ({theme.format_gbp(cash.loans_gbp)}) are counted apart, not in the total."
+        if cash.instrument_known
+        else "Money: the data does not say which awards are grants and which are loans."
+    )
+    note = " ".join(
+        filter(None, (region_profile.thin_meaning(codes), money_note, region_profile.low_coverage_reason(cover)))
+    )
+    sources = [REGION_SOURCE]
+    cites = ["facts", "population"]
+    # The "at least" wording rests on BRES jobs wherever the area has a BRES figure: credit the ONS.
+    if any(profiles[area]["cover"].bres_jobs is not None for area in codes):
+        sources.append(f"BRES jobs: {region_profile.ONS_CREDIT}")
+        cites.append("ons")
+    table = pd.concat(
+        [
+            profiles[area]["capability"][["capability", "level", "count"]].assign(area=region_profile.area_name(area))
+            for area in codes
+        ],
+        ignore_index=True,
+    )[["area", "capability", "level", "count"]]
+    return Rendered(
+        slide.title,
+        slide.finding or finding,
+        fig,
+        table.rename(columns={"count": "operational facilities"}),
+        note=note,
+        sources=sources,
+        cites=tuple(cites),
+    )
+
+
 BUILDERS = {
     story.MAP: facility_map,
     story.MMIP_CENTRES: mmip_centres,
     story.GAPS: gaps,
     story.INVESTMENT_BY_REGION: investment_by_region,
     story.OVERVIEW_NUMBERS: overview_numbers,
+    story.REGION_PROFILE: region_profile_slide,
 }
 
 VIEW_LABELS = {
@@ -442,6 +529,7 @@ VIEW_LABELS = {
     story.GAPS: "Capability gaps by region",
     story.INVESTMENT_BY_REGION: "Public investment by region",
     story.OVERVIEW_NUMBERS: "Headline numbers",
+    story.REGION_PROFILE: "Region profile",
 }
 
 

@@ -28,7 +28,13 @@ MMIP_CENTRES = "mmip_centres"
 GAPS = "gaps"
 INVESTMENT_BY_REGION = "investment_by_region"
 OVERVIEW_NUMBERS = "overview_numbers"
-VIEW_IDS = (MAP, MMIP_CENTRES, GAPS, INVESTMENT_BY_REGION, OVERVIEW_NUMBERS)
+REGION_PROFILE = "region_profile"
+VIEW_IDS = (MAP, MMIP_CENTRES, GAPS, INVESTMENT_BY_REGION, OVERVIEW_NUMBERS, REGION_PROFILE)
+
+# A region profile shows one ITL1 region or the whole UK (the Region page's choices; "UK" as in its
+# URL), optionally beside another.
+UK_AREA = "UK"
+AREAS = (*ITL1_CODES, UK_AREA)
 
 INVESTMENT_METRICS = ("public_gbp", "gbp_per_head")
 
@@ -40,7 +46,10 @@ SETTINGS: dict[str, dict[str, tuple[str, tuple]]] = {
     GAPS: {},
     INVESTMENT_BY_REGION: {"metric": ("choice", INVESTMENT_METRICS)},
     OVERVIEW_NUMBERS: {},
+    REGION_PROFILE: {"area": ("choice", AREAS), "vs": ("choice", AREAS)},
 }
+# Settings a view cannot do without: a region profile of no region means nothing.
+REQUIRED_SETTINGS: dict[str, tuple[str, ...]] = {REGION_PROFILE: ("area",)}
 
 
 class StoryError(ValueError):
@@ -155,9 +164,13 @@ def _filters(raw, path: str, capability_ids, source: str) -> landscape.Filters:
 
 def _settings(raw, view: str, path: str, source: str) -> dict:
     if raw is None:
-        return {}
+        raw = {}
     if not isinstance(raw, dict):
         raise StoryError(path, "must be an object", source)
+    for name in REQUIRED_SETTINGS.get(view, ()):
+        if name not in raw:
+            kind, allowed = SETTINGS[view][name]
+            raise StoryError(f"{path}.{name}", f"is required by the {view!r} view: one of {', '.join(allowed)}", source)
     spec = SETTINGS[view]
     out = {}
     for name, value in raw.items():
@@ -175,6 +188,10 @@ def _settings(raw, view: str, path: str, source: str) -> dict:
             if not low <= value <= high:
                 raise StoryError(f"{path}.{name}", f"{value} is outside {low}–{high}", source)
         out[name] = value
+    if "vs" in out and out["vs"] == out.get("area"):
+        raise StoryError(
+            f"{path}.vs", f"is the same area as settings.area ({out['vs']!r}); compare with another", source
+        )
     return out
 
 

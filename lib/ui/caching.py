@@ -240,8 +240,10 @@ def slide_data():
     from lib.present import slides
 
     frames = require("capabilities", "centres", "mmip_proposals", "investments", "regions")
+    # The ONS statistics are optional (a region profile slide reads them when loaded).
+    optional = {name: datasets().frames.get(name) for name in ("ons_gva_pharma_itl1", "ons_bres_pharma_jobs_itl1")}
     facility_frame, long = facility_tables()
-    return slides.slide_data(frames, facility_frame, long, region_outlines())
+    return slides.slide_data({**frames, **optional}, facility_frame, long, region_outlines())
 
 
 @st.cache_resource(max_entries=2, show_spinner="Preparing the data pack…")

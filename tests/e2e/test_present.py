@@ -171,12 +171,62 @@ def test_downloads_open(page, app_url):
     page.get_by_text("Story, link and briefing pack").click()
     offline = download_by_clicking(page, page.get_by_role("button", name="Download offline deck (HTML, one file)"))
     document = Path(offline.path()).read_text(encoding="utf-8")
-    assert offline.suggested_filename.endswith(".html") and document.count('<section class="slide') == 7
+    from lib.present import story
+
+    sections = len(story.load().slides) + 2  # the title slide, the story, the live view and sources
+    assert offline.suggested_filename.endswith(".html") and document.count('<section class="slide') == sections
     assert f'href="{app_url}/present"' in document  # the live view, for the last slide's link and QR code
     # Building the pack (charts drawn as images) takes seconds: a long first wait before a second click.
     deck = download_by_clicking(
         page, page.get_by_role("button", name="Download briefing pack (PPTX)"), first_wait_ms=60_000, timeout_ms=120_000
     )
     slides = Presentation(io.BytesIO(Path(deck.path()).read_bytes())).slides
-    assert len(slides) >= 7  # title, five story slides, sources
+    assert len(slides) == sections  # title, the story's slides (headline numbers among them), sources
     assert page.external_requests == []
+
+
+def test_a_region_profile_slide_draws_on_stage_without_scrolling(browser, app_url, tmp_path):
+    """A story with a region profile (Scotland beside the UK), loaded as a presenter would: the
+    slide fits a 1920x1080 stage with its headline, its two-panel chart and the ONS credit."""
+    import json
+
+    title = "Scotland beside the UK"
+    story_file = tmp_path / "region.json"
+    story_file.write_text(
+        json.dumps(
+            {
+                "title": "Regions",
+                "slides": [{"view": "region_profile", "title": title, "settings": {"area": "TLM", "vs": "UK"}}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    context.set_default_timeout(READY_TIMEOUT_MS)
+    tab = context.new_page()
+    tab.goto(f"{app_url}/present")
+    wait_until_drawn(tab)
+    tab.get_by_text("Story, link and briefing pack").click()
+    tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(story_file))
+    tab.wait_for_function(
+        f"() => document.querySelector('[data-testid=stMain] h1')?.textContent === {json.dumps(title)}",
+        timeout=READY_TIMEOUT_MS,
+    )
+    wait_until_drawn(tab)
+    tab.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    tab.mouse.move(960, 540)
+    tab.wait_for_timeout(300)
+    stage = tab.evaluate(STAGE_JS)
+    assert stage["titles"] == [title] and stage["chartTitles"] == 0 and stage["furniture"] == 0
+    assert stage["fits"] and stage["scrolled"] == 0, stage
+    assert stage["smallestChartPx"] >= 20 and stage["chartHeight"] >= 0.45 * 1080, stage
+    finding = tab.locator(".present-finding").inner_text()
+    assert finding.startswith("Scotland:") and "(public grants placed in one region" in finding
+    assert "Office for National Statistics licensed under the Open Government Licence v.3.0" in stage["source"]
+    # Both areas are drawn: the panels are named under their bars.
+    labels = tab.evaluate(
+        "() => Array.from(document.querySelectorAll('.st-key-present-stage .main-svg .xtitle, "
+        ".st-key-present-stage .main-svg .x2title')).map(t => t.textContent)"
+    )
+    assert labels == ["Scotland", "United Kingdom"]
+    context.close()
