@@ -12,7 +12,7 @@ from lib.geo import geocode
 from lib.ingest import pipeline
 from lib.ui import caching
 
-KIND_LABELS = {"sites": "Manufacturing sites", "centres": "Innovation centres", "investments": "Investments"}
+DATASET_LABELS = {"sites": "Manufacturing sites", "centres": "Innovation centres", "investments": "Investments"}
 NOT_MAPPED = "(not in the file)"
 
 
@@ -40,7 +40,9 @@ st.title("Bring your own data")
 offer_data_pack("top")
 st.markdown((config.PROJECT_ROOT / "docs" / "import_data.md").read_text(encoding="utf-8"))
 
-kind = st.radio("The file lists", pipeline.KINDS, format_func=KIND_LABELS.get, horizontal=True, key="import_kind")
+dataset = st.radio(
+    "The file lists", pipeline.IMPORTABLE, format_func=DATASET_LABELS.get, horizontal=True, key="import_dataset"
+)
 upload = st.file_uploader(
     f"Upload a file (CSV, Excel .xlsx or Parquet; up to {pipeline.MAX_UPLOAD_MB} MB)",
     type=["csv", "tsv", "txt", "xlsx", "parquet"],
@@ -65,14 +67,14 @@ st.text(f"Read: {table.describe()}")
 with st.expander("First rows of the file", expanded=False):
     st.dataframe(table.frame.head(20), hide_index=True)
 
-detected = pipeline.detect_format(table.frame.columns, kind)
+detected = pipeline.detect_format(table.frame.columns, dataset)
 formats = list(pipeline.FORMATS)
 fmt = st.selectbox(
     "Format",
     formats,
     index=formats.index(detected),
     format_func=pipeline.FORMATS.get,
-    key=f"import_format_{kind}_{detected}",
+    key=f"import_format_{dataset}_{detected}",
     help="Recognised from the column names; change it if the guess is wrong.",
 )
 
@@ -81,18 +83,18 @@ if fmt == "mapped":
     st.subheader("Match the columns")
     st.caption(
         "Suggested from the column names. Columns marked * are required; the id, source and "
-        "date are filled in when the file has none, columns such as the kind of site or its status "
+        "date are filled in when the file has none, columns such as the dataset of site or its status "
         "become “not stated”, and a postcode or district places a row."
     )
-    suggested = pipeline.suggest_mapping(table.frame.columns, kind)
-    required = set(pipeline.required_columns(kind))
+    suggested = pipeline.suggest_mapping(table.frame.columns, dataset)
+    required = set(pipeline.required_columns(dataset))
     options = [NOT_MAPPED, *table.frame.columns]
     mapping = {}
     grid = st.columns(3)
     for position, (target, source) in enumerate(suggested.items()):
         label = f"{target} *" if target in required else target
         chosen = grid[position % 3].selectbox(
-            label, options, index=options.index(source) if source else 0, key=f"map_{kind}_{target}"
+            label, options, index=options.index(source) if source else 0, key=f"map_{dataset}_{target}"
         )
         mapping[target] = None if chosen == NOT_MAPPED else chosen
 
@@ -102,7 +104,7 @@ lookup_online = st.checkbox(
     key="import_online",
 )
 
-request = (upload.file_id, kind, sheet, fmt, tuple(sorted((mapping or {}).items(), key=str)), lookup_online)
+request = (upload.file_id, dataset, sheet, fmt, tuple(sorted((mapping or {}).items(), key=str)), lookup_online)
 if st.button("Check the file", type="primary", key="import_check"):
     bar = st.progress(0.0, text="Checking…")
 
@@ -118,7 +120,7 @@ if st.button("Check the file", type="primary", key="import_check"):
     try:
         checked = pipeline.ingest(
             table,
-            kind,
+            dataset,
             caching.require("capabilities")["capabilities"],
             fmt=fmt,
             mapping=mapping,
@@ -154,7 +156,7 @@ if not result.rejected.empty:
     st.download_button(
         "Download rejected rows (CSV)",
         export.to_csv_bytes(result.rejected),
-        file_name=f"rejected-{kind}.csv",
+        file_name=f"rejected-{dataset}.csv",
         mime="text/csv",
         key="import_rejected_csv",
     )
@@ -168,7 +170,7 @@ if not result.unplaced.empty:
     st.download_button(
         "Download unplaced rows (CSV)",
         export.to_csv_bytes(result.unplaced),
-        file_name=f"unplaced-{kind}.csv",
+        file_name=f"unplaced-{dataset}.csv",
         mime="text/csv",
         key="import_unplaced_csv",
     )
@@ -183,7 +185,7 @@ if not result.notices.empty:
     st.download_button(
         "Download this list (CSV)",
         export.to_csv_bytes(result.notices),
-        file_name=f"notices-{kind}.csv",
+        file_name=f"notices-{dataset}.csv",
         mime="text/csv",
         key="import_notices_csv",
     )
@@ -194,12 +196,14 @@ if result.accepted.empty:
 with st.expander("Accepted rows", expanded=False):
     st.dataframe(result.accepted.head(1000), hide_index=True, width="stretch")
 
-if st.button(f"Use this data: {len(result.accepted):,} {KIND_LABELS[kind].lower()} in every page", key="import_use"):
+if st.button(
+    f"Use this data: {len(result.accepted):,} {DATASET_LABELS[dataset].lower()} in every page", key="import_use"
+):
     # Added to what this session already uses, so that sites and then investments both stay.
     current = caching.datasets()
     origin = f"your upload: {pipeline.safe_label(upload.name)}"
     st.session_state["user_datasets"] = datasets.Datasets(
-        frames={**current.frames, kind: result.accepted},
+        frames={**current.frames, dataset: result.accepted},
         origin=origin if current.origin == "embedded" else f"{current.origin}; {origin}",
     )
     st.rerun()  # so that the banner ("your data", with its way back) shows at once

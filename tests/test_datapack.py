@@ -56,7 +56,7 @@ def test_the_pack_round_trips_through_mmip_data_dir(embedded, imported_sites, tm
         pd.testing.assert_frame_equal(got.drop(columns=lists), expected.drop(columns=lists), check_dtype=False)
         for column in lists:
             assert got[column].map(list).tolist() == expected[column].map(list).tolist()
-    assert loaded.frames["sites"]["site_kind"].tolist() == ["not stated"] * 4
+    assert loaded.frames["sites"]["operator_type"].tolist() == ["not stated"] * 4
 
 
 def test_unpack_takes_only_dataset_files(tmp_path):
@@ -78,13 +78,13 @@ def test_import_page_offers_the_pack_and_the_app_loads_it_back(tmp_path, monkeyp
     assert_healthy(at)
     assert [m.value for m in at.metric] == ["4", "4", "0", "0"]
     notices = " ".join(str(t.value) for t in at.text)
-    assert "the file has no site_kind column: every row set to 'not stated'" in notices
+    assert "the file has no operator_type column: every row set to 'not stated'" in notices
     at.button(key="import_use").click().run()
     assert_healthy(at)
     labels = [button.proto.label for button in at.get("download_button")]
     assert "Download data pack (zip)" in labels
     # A second import adds to the first rather than replacing it.
-    at.radio(key="import_kind").set_value("investments").run()
+    at.radio(key="import_dataset").set_value("investments").run()
     grants = (FIXTURES / "360giving_grants.csv").read_bytes()
     at.file_uploader(key="import_file").set_value(("grants.csv", grants, "text/csv")).run()
     at.button(key="import_check").click().run()

@@ -38,7 +38,7 @@ def _sites():
             "modality": ["monoclonal antibodies", "Tablets and capsules", "@sterile injectables", None],
             "status": ["operational", "operational", "closed", "operational"],
             "approx_employees": pd.array([1200, None, 49, 250], dtype="Int64"),
-            "site_kind": ["commercial", "CDMO", "NHS", "commercial"],
+            "operator_type": ["commercial", "CDMO", "NHS", "commercial"],
             "source_url": ["https://a.example/1", "https://b.example/2", "javascript:alert(1)", "https://d.example"],
             "as_of": "2024-01-01",
             "note": [None, "Also reported at https://news.example/speke. and http://old.example/x;", "-1+2", None],

@@ -20,7 +20,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 TODAY = pd.Timestamp("2025-01-31").date()
 SITE_HEADER = (
     "site_id,company,site_name,town,postcode_outward,latitude,longitude,location_precision,"
-    "location_source,itl1_code,capabilities,modality,site_kind,approx_employees,status,source_url,"
+    "location_source,itl1_code,capabilities,modality,operator_type,approx_employees,status,source_url,"
     "as_of,note"
 )
 GOOD_SITE = (
@@ -38,9 +38,9 @@ def capabilities():
     return load_dataset("capabilities")
 
 
-def run(data: bytes | str, kind: str, capabilities, file="upload.csv", places=None, **kwargs):
+def run(data: bytes | str, dataset: str, capabilities, file="upload.csv", places=None, **kwargs):
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return pipeline.ingest(pipeline.read_table(raw, file), kind, capabilities, places=places, today=TODAY, **kwargs)
+    return pipeline.ingest(pipeline.read_table(raw, file), dataset, capabilities, places=places, today=TODAY, **kwargs)
 
 
 def reasons(result) -> list[str]:
@@ -50,18 +50,18 @@ def reasons(result) -> list[str]:
 # ---------------------------------------------------------------- the embedded data itself
 
 
-@pytest.mark.parametrize("kind", pipeline.KINDS)
-def test_the_embedded_sources_import_unchanged(kind, capabilities, root, embedded):
-    result = run((root / "data" / "source" / f"{kind}.csv").read_bytes(), kind, capabilities)
+@pytest.mark.parametrize("dataset", pipeline.IMPORTABLE)
+def test_the_embedded_sources_import_unchanged(dataset, capabilities, root, embedded):
+    result = run((root / "data" / "source" / f"{dataset}.csv").read_bytes(), dataset, capabilities)
     assert result.format == "project"
     assert result.rejected.empty, result.rejected.head()
-    expected = embedded[kind].reset_index(drop=True)
+    expected = embedded[dataset].reset_index(drop=True)
     pd.testing.assert_frame_equal(
-        result.accepted.drop(columns=list(pipeline.LIST_COLUMNS[kind])),
-        expected.drop(columns=list(pipeline.LIST_COLUMNS[kind])),
+        result.accepted.drop(columns=list(pipeline.LIST_COLUMNS[dataset])),
+        expected.drop(columns=list(pipeline.LIST_COLUMNS[dataset])),
         check_dtype=False,
     )
-    for column in pipeline.LIST_COLUMNS[kind]:
+    for column in pipeline.LIST_COLUMNS[dataset]:
         assert result.accepted[column].map(list).tolist() == expected[column].map(list).tolist()
 
 
@@ -103,7 +103,7 @@ def test_money_written_the_way_people_write_it(capabilities):
 
 
 def test_postcodes_in_any_case_and_spacing_give_the_outward_code(capabilities):
-    header = "company,site_name,town,postcode,latitude,longitude,itl1_code,capabilities,site_kind,status"
+    header = "company,site_name,town,postcode,latitude,longitude,itl1_code,capabilities,operator_type,status"
     rows = [
         "A Ltd,One,Leeds, ls29jt ,53.80,-1.55,Yorkshire and The Humber,Biologics,commercial,Operational",
         "B Ltd,Two,Leeds,Ls2  9JT,53.80,-1.55,TLE,biologics,CDMO,operational",
@@ -179,7 +179,7 @@ def test_duplicate_ids_are_rejected(capabilities):
 def test_every_problem_of_a_row_is_reported_at_once(capabilities):
     row = GOOD_SITE.replace("commercial", "factory").replace("operational", "open")
     result = run(f"{SITE_HEADER}\n{row}\n", "sites", capabilities)
-    assert result.rejected["column"].tolist() == ["site_kind", "status"]
+    assert result.rejected["column"].tolist() == ["operator_type", "status"]
     assert result.rejected_rows == 1
 
 
@@ -344,7 +344,7 @@ def test_mapping_suggestions_match_common_names():
         "longitude": "Lng",
         "capabilities": "Capability areas",
         "status": "Status",
-        "site_kind": "Type",
+        "operator_type": "Type",
         "approx_employees": "Employees",
         "source_url": "Source",
     }
@@ -370,7 +370,7 @@ def test_a_register_extract_through_the_mapping_step(capabilities, places):
 
 
 def test_a_site_that_cannot_be_placed_is_listed_with_the_reason(capabilities, places):
-    header = "company,site_name,town,postcode,district,capabilities,site_kind,status"
+    header = "company,site_name,town,postcode,district,capabilities,operator_type,status"
     rows = [
         "A Ltd,One,Nowhere,NOT A CODE,,biologics,commercial,operational",
         "B Ltd,Two,Leeds,,Atlantis,biologics,commercial,operational",
@@ -427,7 +427,7 @@ def test_import_page_checks_a_file_and_uses_it_in_every_page():
 
     at = open_page("app_pages/import_data.py")
     assert_healthy(at)
-    at.radio(key="import_kind").set_value("investments").run()
+    at.radio(key="import_dataset").set_value("investments").run()
     data = (FIXTURES / "360giving_grants.csv").read_bytes()
     at.file_uploader(key="import_file").set_value(("grants.csv", data, "text/csv")).run()
     at.button(key="import_check").click().run()
@@ -480,12 +480,12 @@ def test_a_plain_site_list_exits_0_with_every_row_accepted(name, tmp_path, capsy
     captured = capsys.readouterr()
     assert code == 0, captured
     assert "4 rows read, 4 accepted, 0 rejected" in captured.out
-    assert "the file has no site_kind column: every row set to 'not stated'" in captured.out
+    assert "the file has no operator_type column: every row set to 'not stated'" in captured.out
     assert "offline (MMIP_OFFLINE=1): no postcode look-up, no boundary download" in captured.err
     written = pipeline.read_table((tmp_path / "sites.csv").read_bytes(), "sites.csv")
     again = pipeline.ingest(written, "sites", load_dataset("capabilities"), today=TODAY)
     assert again.summary() == "4 rows read, 4 accepted, 0 rejected"  # the written CSV imports unchanged
-    assert set(again.accepted["site_kind"]) == {"not stated"}
+    assert set(again.accepted["operator_type"]) == {"not stated"}
     assert set(again.accepted["status"]) == {"operational"}
 
 
@@ -551,16 +551,16 @@ def test_without_boundaries_a_site_is_unplaced_with_the_reason(capabilities):
 
 
 def test_blank_defaulted_cells_are_listed_per_row(capabilities):
-    header = "company,site_name,town,latitude,longitude,itl1_code,site_kind,status"
+    header = "company,site_name,town,latitude,longitude,itl1_code,operator_type,status"
     rows = ["A Ltd,One,Leeds,53.80,-1.55,TLE,CDMO,", "B Ltd,Two,Leeds,53.80,-1.55,TLE,,operational"]
     result = run("\n".join([header, *rows]) + "\n", "sites", capabilities)
     assert result.summary() == "2 rows read, 2 accepted, 0 rejected"
-    assert result.accepted[["site_kind", "status"]].values.tolist() == [
+    assert result.accepted[["operator_type", "status"]].values.tolist() == [
         ["CDMO", "not stated"],
         ["not stated", "operational"],
     ]
     assert result.notices[["row", "column", "reason"]].values.tolist() == [
-        [2, "site_kind", "no site_kind given: set to 'not stated'"],
+        [2, "operator_type", "no operator_type given: set to 'not stated'"],
         [1, "status", "no status given: set to 'not stated'"],
     ]
 
@@ -590,7 +590,7 @@ def test_command_line_help_lists_layouts_and_exit_codes():
     for text in ("Innovate UK funded projects", "360Giving flat CSV", "this dashboard's own columns", "exit codes:"):
         assert text in done.stdout
     assert "0  every row was accepted" in done.stdout
-    assert "2  the file could not be read, or its columns do not fit the kind" in done.stdout
+    assert "2  the file could not be read, or its columns do not fit the dataset" in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -649,7 +649,7 @@ def test_command_line_without_network_says_so_in_one_line(tmp_path, capsys, monk
 
 
 @pytest.mark.parametrize(
-    "fmt,kind,message",
+    "fmt,dataset,message",
     [
         (
             "innovate_uk",
@@ -660,12 +660,12 @@ def test_command_line_without_network_says_so_in_one_line(tmp_path, capsys, monk
         ("360giving", "sites", "the 360Giving flat CSV layout lists investments, not sites"),
     ],
 )
-def test_a_layout_chosen_by_hand_that_does_not_fit_is_refused(fmt, kind, message, capabilities, tmp_path, capsys):
+def test_a_layout_chosen_by_hand_that_does_not_fit_is_refused(fmt, dataset, message, capabilities, tmp_path, capsys):
     data = (FIXTURES / "plain_site_list.csv").read_bytes()
     with pytest.raises(pipeline.IngestError) as caught:
-        pipeline.import_file(data, "plain.csv", kind, capabilities, fmt=fmt)
+        pipeline.import_file(data, "plain.csv", dataset, capabilities, fmt=fmt)
     assert caught.value.message == message
-    args = [str(FIXTURES / "plain_site_list.csv"), "--kind", kind, "--format", fmt, "--out", str(tmp_path)]
+    args = [str(FIXTURES / "plain_site_list.csv"), "--kind", dataset, "--format", fmt, "--out", str(tmp_path)]
     assert pipeline.main(args) == 2
     assert f"error: plain_site_list.csv: {message}" in capsys.readouterr().err
 

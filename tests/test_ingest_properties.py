@@ -37,7 +37,7 @@ HEADERS = [
     "Longitude",
     "capabilities",
     "status",
-    "site_kind",
+    "operator_type",
     "Source URL",
     "As-of date",
     "approx_employees",
@@ -107,7 +107,7 @@ cell = st.one_of(
     st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
 )
-KIND = st.sampled_from(["sites", "sites", "sites", "centres", "investments"])  # the plain lists are sites
+DATASET = st.sampled_from(["sites", "sites", "sites", "centres", "investments"])  # the plain lists are sites
 headers = st.lists(st.sampled_from(HEADERS), min_size=1, max_size=10)
 
 
@@ -198,16 +198,16 @@ def parquet_files(draw) -> bytes:
     arrays = []
     for name in names:
         values = frame[name].tolist()
-        kind = draw(st.sampled_from(["text", "text", "text", "float", "int", "list", "null"]))
-        if kind == "float":
+        dataset = draw(st.sampled_from(["text", "text", "text", "float", "int", "list", "null"]))
+        if dataset == "float":
             arrays.append(
                 pa.array([draw(st.floats(allow_nan=True, allow_infinity=True)) for _ in values], pa.float64())
             )
-        elif kind == "int":
+        elif dataset == "int":
             arrays.append(pa.array([draw(st.integers(-(2**63), 2**63 - 1)) for _ in values], pa.int64()))
-        elif kind == "list":
+        elif dataset == "list":
             arrays.append(pa.array([[str(v), "biologics"] for v in values], pa.list_(pa.string())))
-        elif kind == "null":
+        elif dataset == "null":
             arrays.append(pa.nulls(len(values)))
         else:
             arrays.append(pa.array([str(v) for v in values], pa.string()))
@@ -224,17 +224,17 @@ def capabilities():
 LAYOUTS = st.sampled_from(["auto", "auto", "auto", "by hand", "project", "innovate_uk", "360giving"])
 
 
-def check_outcome(data: bytes, file: str, kind: str, capabilities, places, draw) -> None:
+def check_outcome(data: bytes, file: str, dataset: str, capabilities, places, draw) -> None:
     """``draw`` picks the layout, and for "by hand" any matching of columns a user could pick on the page."""
     fmt, mapping = draw(LAYOUTS), None
     try:
         if fmt == "by hand":
             columns = list(pipeline.read_table(data, file).frame.columns)
             choice = st.sampled_from([None, *columns])
-            mapping = {target: draw(choice) for target in pipeline.target_columns(kind)}
+            mapping = {target: draw(choice) for target in pipeline.target_columns(dataset)}
             fmt = "mapped"
         result = pipeline.import_file(
-            data, file, kind, capabilities, fmt=fmt, mapping=mapping, places=places, today=TODAY
+            data, file, dataset, capabilities, fmt=fmt, mapping=mapping, places=places, today=TODAY
         )
     except pipeline.IngestError as error:
         event("refused: " + error.message[:40])
@@ -263,18 +263,18 @@ def check_outcome(data: bytes, file: str, kind: str, capabilities, places, draw)
 
 
 @settings(COMMON, max_examples=150)
-@given(data=csv_files(), kind=KIND, choices=st.data())
-def test_any_csv_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
-    check_outcome(data, "upload.csv", kind, capabilities, places, choices.draw)
+@given(data=csv_files(), dataset=DATASET, choices=st.data())
+def test_any_csv_gives_a_result_or_a_clear_message(data, dataset, choices, capabilities, places):
+    check_outcome(data, "upload.csv", dataset, capabilities, places, choices.draw)
 
 
 @settings(COMMON, max_examples=30)
-@given(data=excel_files(), kind=KIND, choices=st.data())
-def test_any_excel_file_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
-    check_outcome(data, "upload.xlsx", kind, capabilities, places, choices.draw)
+@given(data=excel_files(), dataset=DATASET, choices=st.data())
+def test_any_excel_file_gives_a_result_or_a_clear_message(data, dataset, choices, capabilities, places):
+    check_outcome(data, "upload.xlsx", dataset, capabilities, places, choices.draw)
 
 
 @settings(COMMON, max_examples=50)
-@given(data=parquet_files(), kind=KIND, choices=st.data())
-def test_any_parquet_file_gives_a_result_or_a_clear_message(data, kind, choices, capabilities, places):
-    check_outcome(data, "upload.parquet", kind, capabilities, places, choices.draw)
+@given(data=parquet_files(), dataset=DATASET, choices=st.data())
+def test_any_parquet_file_gives_a_result_or_a_clear_message(data, dataset, choices, capabilities, places):
+    check_outcome(data, "upload.parquet", dataset, capabilities, places, choices.draw)

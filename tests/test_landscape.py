@@ -22,7 +22,7 @@ def _tiny():
             "capabilities": [["biologics"], ["small_molecule", "api"], ["biologics", "sterile_fill_finish"]],
             "status": ["operational", "operational", "closed"],
             "approx_employees": pd.array([100, None, 50], dtype="Int64"),
-            "site_kind": "commercial",
+            "operator_type": "commercial",
             "source_url": "u",
             "as_of": "2024-01-01",
             "note": None,

@@ -93,7 +93,7 @@ def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
             "capabilities": sites["capabilities"],
             "status": sites["status"],
             "employees": sites["approx_employees"].astype("Int64"),
-            "subtype": sites["site_kind"],
+            "subtype": sites["operator_type"],
             "scope": _optional(sites, "scope", "string"),
             "opened_year": _optional(sites, "opened_year", "Int64"),
             "closed_year": _optional(sites, "closed_year", "Int64"),

@@ -48,7 +48,7 @@ SITE_STATUSES = (
     NOT_STATED,
 )
 CENTRE_STATUSES = ("operational", "proposed", "under construction", "closed", "sold", "cancelled", "unconfirmed")
-SITE_KINDS = ("commercial", "CDMO", "NHS", "academic", NOT_STATED)
+OPERATOR_TYPES = ("commercial", "CDMO", "NHS", "academic", NOT_STATED)
 # What a site makes for (issue: no count mixes scopes without saying so). The landscape counts
 # human medicines plus the MMIP-named areas diagnostics and packaging by default.
 SCOPES = ("human_medicines", "ivd", "packaging_components", "veterinary", "devices")
@@ -243,7 +243,7 @@ def sites_schema(capability_ids: set[str] | None = None) -> pa.DataFrameSchema:
             # Empty only where no source says what a site makes; the note says so.
             "capabilities": _list_column(capability_ids),
             "modality": _text(required=False),
-            "site_kind": _choice(SITE_KINDS),
+            "operator_type": _choice(OPERATOR_TYPES),
             "scope": _choice(SCOPES, required=False),
             "mhra_licence": _text(required=False),
             "approx_employees": pa.Column("Int64", pa.Check.ge(0), nullable=True),

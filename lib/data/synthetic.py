@@ -170,10 +170,10 @@ def generate_sites(
             "itl1_code": regions,
             "capabilities": draw_capabilities(rng, n, capability_ids, cap_weights),
             "modality": pd.Series(np.nan, index=range(n), dtype="str"),
-            "site_kind": rng.choice(
+            "operator_type": rng.choice(
                 ["commercial", "CDMO", "NHS", "academic"],
                 size=n,
-                p=_weights(template_sites["site_kind"], ["commercial", "CDMO", "NHS", "academic"]),
+                p=_weights(template_sites["operator_type"], ["commercial", "CDMO", "NHS", "academic"]),
             ),
             # A third "not stated", as in the real data where many sources give no headcount.
             "approx_employees": pd.array(np.where(rng.random(n) < 0.33, pd.NA, employees), dtype="Int64"),

@@ -18,7 +18,7 @@ and reason; nothing is dropped silently. Columns a user's own list cannot be exp
 synonym table ``capability_synonyms.csv``; both are listed as notices, the row is still accepted.
 :func:`import_file` is the whole import of a file's bytes (the page runs the same two steps with
 the column matching between them). Command line (writes the CSV in ``data/source`` layout and the
-reports next to it; exit codes 0 all accepted, 1 some rejected, 2 unreadable or wrong kind)::
+reports next to it; exit codes 0 all accepted, 1 some rejected, 2 unreadable or wrong dataset)::
 
     python -m lib.ingest FILE --kind sites|centres|investments [--format auto] [--sheet NAME] --out DIR
 """
@@ -56,8 +56,8 @@ from lib.data.schemas import (
     LOCATION_PRECISIONS,
     MMIP_PROPOSALS,
     NOT_STATED,
+    OPERATOR_TYPES,
     RECORD_TYPES,
-    SITE_KINDS,
     SITE_STATUSES,
     UK_LAT,
     UK_LON,
@@ -70,7 +70,7 @@ MAX_UPLOAD_MB = 50  # = server.maxUploadSize in .streamlit/config.toml
 MAX_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 2_000_000
 
-KINDS = ("sites", "centres", "investments")
+IMPORTABLE = ("sites", "centres", "investments")
 ID_COLUMNS = {"sites": ("site_id", "S"), "centres": ("centre_id", "C"), "investments": ("investment_id", "I")}
 FORMATS = {
     "project": "this dashboard's own columns",
@@ -276,12 +276,12 @@ def read_table(data: bytes, file: str, sheet: str | None = None, max_bytes: int 
         raise IngestError(file, f"the file is {len(data) / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_MB} MB")
     if not data.strip():
         raise IngestError(file, "the file is empty")
-    kind = file_type(data, file)
+    file_format = file_type(data, file)
     table = {
         "parquet": lambda: _read_parquet(data, file),
         "xlsx": lambda: _read_excel(data, file, sheet),
         "csv": lambda: _read_csv(data, file),
-    }[kind]()
+    }[file_format]()
     frame = table.frame
     if len(frame) > MAX_ROWS:
         raise IngestError(file, f"the file has more than {MAX_ROWS:,} rows; split it into smaller files")
@@ -318,15 +318,15 @@ def unique_headers(columns) -> list[str]:
 # ---------------------------------------------------------------- formats and mapping
 
 
-def target_columns(kind: str) -> list[str]:
+def target_columns(dataset: str) -> list[str]:
     """Columns a user can map to: the schema's plus the helpers used for placing rows."""
-    return [*schema_for(kind).columns, POSTCODE, DISTRICT]
+    return [*schema_for(dataset).columns, POSTCODE, DISTRICT]
 
 
-def required_columns(kind: str) -> list[str]:
+def required_columns(dataset: str) -> list[str]:
     """Schema columns that must hold a value and cannot be filled in at import."""
     fillable = {
-        ID_COLUMNS[kind][0],
+        ID_COLUMNS[dataset][0],
         "source_url",
         "as_of",
         "location_precision",
@@ -338,18 +338,18 @@ def required_columns(kind: str) -> list[str]:
     }
     return [
         name
-        for name, column in schema_for(kind).columns.items()
+        for name, column in schema_for(dataset).columns.items()
         if not column.nullable
         and name not in fillable
-        and name not in LIST_COLUMNS.get(kind, ())
-        and name not in DEFAULTS.get(kind, {})
+        and name not in LIST_COLUMNS.get(dataset, ())
+        and name not in DEFAULTS.get(dataset, {})
     ]
 
 
 # Columns a user's own list cannot be expected to have: filled with "not stated" where the file
 # has no such column or leaves the cell empty, and reported (never a reason to reject a row).
 DEFAULTS = {
-    "sites": {"site_kind": NOT_STATED, "status": NOT_STATED},
+    "sites": {"operator_type": NOT_STATED, "status": NOT_STATED},
     "centres": {"centre_type": NOT_STATED},
     # A list of money given is a list of awards; a headline budget must say programme_total.
     "investments": {"record_type": "award", "programme": NOT_STATED},
@@ -359,15 +359,15 @@ DEFAULTS = {
 INNOVATE_UK_AMOUNTS = ("Award Offered (£)", "Grant Offered (£)")
 
 
-def detect_format(columns, kind: str) -> str:
+def detect_format(columns, dataset: str) -> str:
     present = set(columns)
-    if kind == "investments":
+    if dataset == "investments":
         if {"Participant Name", "Project Title"} <= present and present & set(INNOVATE_UK_AMOUNTS):
             return "innovate_uk"
         if {"Identifier", "Amount Awarded", "Recipient Org:Name"} <= present:
             return "360giving"
-    own = [c for c in schema_for(kind).columns if c in present]
-    if set(required_columns(kind)) <= present and len(own) >= len(schema_for(kind).columns) // 2:
+    own = [c for c in schema_for(dataset).columns if c in present]
+    if set(required_columns(dataset)) <= present and len(own) >= len(schema_for(dataset).columns) // 2:
         return "project"
     return "mapped"
 
@@ -397,7 +397,7 @@ SYNONYMS = {
     "capabilities": ["capability", "capability areas", "capabilities list", "what is made", "activities"],
     "approx_employees": ["employees", "headcount", "staff", "number of employees"],
     "status": ["site status", "project status", "state"],
-    "site_kind": ["kind", "type", "site type", "category"],
+    "operator_type": ["operator_type", "site_kind", "kind", "type", "site type", "category"],
     "centre_type": ["type", "kind", "category"],
     "public_gbp": [
         "amount",
@@ -430,7 +430,7 @@ def _header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "", str(text).casefold())
 
 
-def suggest_mapping(columns, kind: str) -> dict[str, str | None]:
+def suggest_mapping(columns, dataset: str) -> dict[str, str | None]:
     """For each target column, the uploaded column that looks like it (exact name, synonym, then a
     close spelling), or ``None``. Each uploaded column is suggested at most once."""
     by_key = {}
@@ -438,7 +438,7 @@ def suggest_mapping(columns, kind: str) -> dict[str, str | None]:
         by_key.setdefault(_header_key(column), column)
     used: set[str] = set()
     mapping: dict[str, str | None] = {}
-    targets = target_columns(kind)
+    targets = target_columns(dataset)
     for exact_only in (True, False):
         for target in targets:
             if mapping.get(target):
@@ -566,12 +566,12 @@ LAYOUT_COLUMNS = {
 }
 
 
-def check_layout(columns, kind: str, fmt: str, file: str) -> None:
-    """Refuse, with a message, a layout chosen by hand that does not fit the kind or the file."""
+def check_layout(columns, dataset: str, fmt: str, file: str) -> None:
+    """Refuse, with a message, a layout chosen by hand that does not fit the dataset or the file."""
     if fmt not in LAYOUT_COLUMNS:
         return
-    if kind != "investments":
-        raise IngestError(file, f"the {FORMATS[fmt]} layout lists investments, not {kind}")
+    if dataset != "investments":
+        raise IngestError(file, f"the {FORMATS[fmt]} layout lists investments, not {dataset}")
     present = set(columns)
     missing = [
         " or ".join(need) if isinstance(need, tuple) else need
@@ -585,16 +585,16 @@ def check_layout(columns, kind: str, fmt: str, file: str) -> None:
 
 
 def to_project_columns(
-    raw: pd.DataFrame, kind: str, fmt: str, file: str, mapping: dict[str, str | None] | None = None
+    raw: pd.DataFrame, dataset: str, fmt: str, file: str, mapping: dict[str, str | None] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    check_layout(raw.columns, kind, fmt, file)
+    check_layout(raw.columns, dataset, fmt, file)
     if fmt == "innovate_uk":
         return innovate_uk_frame(raw, file)
     if fmt == "360giving":
         return giving_frame(raw, file)
     if fmt == "project":
-        mapping = {t: t for t in target_columns(kind) if t in raw.columns}
-    return apply_mapping(raw, mapping or suggest_mapping(raw.columns, kind)), empty_problems()
+        mapping = {t: t for t in target_columns(dataset) if t in raw.columns}
+    return apply_mapping(raw, mapping or suggest_mapping(raw.columns, dataset)), empty_problems()
 
 
 # ---------------------------------------------------------------- messy values
@@ -811,7 +811,7 @@ def _covered(rows, columns) -> pd.DataFrame:
 
 
 def normalise(
-    frame: pd.DataFrame, kind: str, file: str, capabilities: pd.DataFrame, source_label: str, as_of: str
+    frame: pd.DataFrame, dataset: str, file: str, capabilities: pd.DataFrame, source_label: str, as_of: str
 ) -> Normalised:
     """Repair common messiness; explain the impossible. Input and output are text frames."""
     out = frame.copy()
@@ -822,7 +822,7 @@ def normalise(
         out[column] = text.str.replace(r"^'(?=[=+\-@])", "", regex=True)
     problems = []
     covered = []
-    id_column, prefix = ID_COLUMNS[kind]
+    id_column, prefix = ID_COLUMNS[dataset]
     if id_column not in out.columns:
         # No ids in the file: number the rows so that the id is stable for the same file.
         out[id_column] = prefix + pd.Series(out.index + 1, index=out.index).astype(str).str.zfill(4)
@@ -831,10 +831,10 @@ def normalise(
     if SOURCE_KEY in out.columns:
         dup = out[SOURCE_KEY].ne("") & out[SOURCE_KEY].duplicated(keep=False)
         problems.append(_problems(file, out.index[dup], "id", out.loc[dup, SOURCE_KEY], "duplicate id"))
-    schema = schema_for(kind)
+    schema = schema_for(dataset)
     enums = {
-        "status": SITE_STATUSES if kind == "sites" else CENTRE_STATUSES,
-        "site_kind": SITE_KINDS,
+        "status": SITE_STATUSES if dataset == "sites" else CENTRE_STATUSES,
+        "operator_type": OPERATOR_TYPES,
         "centre_type": CENTRE_TYPES,
         "location_precision": LOCATION_PRECISIONS,
         "record_type": RECORD_TYPES,
@@ -843,13 +843,13 @@ def normalise(
     }
     aliases = {
         "record_type": {"programme total": "programme_total", "program total": "programme_total", "grant": "award"},
-        "site_kind": {"contract manufacturer": "CDMO", "cmo": "CDMO", "cdmo": "CDMO"},
+        "operator_type": {"contract manufacturer": "CDMO", "cmo": "CDMO", "cdmo": "CDMO"},
     }
     for column, allowed in enums.items():
         if column in out.columns and column in schema.columns:
             out[column] = _canonical(out[column], allowed, aliases.get(column))
     if "itl1_code" in out.columns:
-        out["itl1_code"] = normalise_regions(out["itl1_code"], allow_uk=kind == "investments")
+        out["itl1_code"] = normalise_regions(out["itl1_code"], allow_uk=dataset == "investments")
     for column in ("public_gbp", "private_gbp", "public_funding_gbp", "private_funding_gbp"):
         if column in out.columns:
             amount, bad = parse_money(out[column])
@@ -889,7 +889,7 @@ def normalise(
         if unknown.any():
             note = out["note"] if "note" in out.columns else pd.Series("", index=out.index, dtype="string")
             out["note"] = note.mask(unknown, (note + "; " + reasons).str.lstrip("; "))
-    for column, default in DEFAULTS.get(kind, {}).items():
+    for column, default in DEFAULTS.get(dataset, {}).items():
         absent = column not in out.columns
         if absent:
             out[column] = ""
@@ -988,20 +988,20 @@ def _fill(column: pd.Series, where: pd.Series, values) -> pd.Series:
 
 
 def place_rows(
-    frame: pd.DataFrame, kind: str, places: Places, progress: Progress | None = None
+    frame: pd.DataFrame, dataset: str, places: Places, progress: Progress | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fill coordinates and region of rows that lack them. Returns (frame, unplaced rows with reasons)."""
     out = frame.copy()
     blank = pd.Series("", index=out.index, dtype="string")
     wanted = (
         ("itl1_code",)
-        if kind == "investments"
+        if dataset == "investments"
         else ("latitude", "longitude", "location_precision", "location_source", "itl1_code")
     )
     for column in wanted:
         if column not in out.columns:
             out[column] = blank
-    if kind == "investments":
+    if dataset == "investments":
         need = out["itl1_code"] == ""
     else:
         need = (out["latitude"] == "") | (out["longitude"] == "")
@@ -1023,7 +1023,7 @@ def place_rows(
             progress=(lambda done, total: progress("geocoding", done, total)) if progress else None,
         )
         hit = pd.Series(out.index.isin(placed.index[placed["latitude"].notna()]), index=out.index)
-        if kind != "investments":
+        if dataset != "investments":
             out["latitude"] = _fill(out["latitude"], hit, placed["latitude"].astype("string"))
             out["longitude"] = _fill(out["longitude"], hit, placed["longitude"].astype("string"))
             out["location_precision"] = _fill(out["location_precision"], hit, placed["location_precision"])
@@ -1042,7 +1042,7 @@ def place_rows(
                 "reason": reason.astype(str).to_numpy(),
             }
         )
-        if kind == "investments" and not reason.empty:
+        if dataset == "investments" and not reason.empty:
             # The award is real money: keep it, counted in UK totals but in no region.
             lost = pd.Series(out.index.isin(reason.index), index=out.index)
             out["itl1_code"] = _fill(out["itl1_code"], lost, UK_WIDE)
@@ -1057,7 +1057,7 @@ def place_rows(
                     + "): counted in UK totals, not in any region"
                 ).str.lstrip("; "),
             )
-    if kind != "investments" and places.itl1 is not None:
+    if dataset != "investments" and places.itl1 is not None:
         lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
         lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
         inside = lat.between(*UK_LAT) & lon.between(*UK_LON) & (out["itl1_code"] == "")
@@ -1068,7 +1068,7 @@ def place_rows(
             out["itl1_code"] = _fill(
                 out["itl1_code"], inside, boundaries.region_of_points(points, places.itl1).astype("string").fillna("")
             )
-    if kind != "investments":
+    if dataset != "investments":
         lat = pd.to_numeric(out["latitude"], errors="coerce").astype("float64")
         lon = pd.to_numeric(out["longitude"], errors="coerce").astype("float64")
         no_region = lat.between(*UK_LAT) & lon.between(*UK_LON) & out["itl1_code"].fillna("").eq("").astype(bool)
@@ -1105,7 +1105,7 @@ class IngestResult:
     are kept (accepted) without a place; ``notices`` lists what was filled in or left out of rows
     that are accepted anyway (a default, capability words that map to nothing)."""
 
-    kind: str
+    dataset: str
     file: str
     format: str
     rows_read: int
@@ -1148,7 +1148,7 @@ def _merge_problems(own: pd.DataFrame, schema: pd.DataFrame, covered: pd.DataFra
 
 def ingest(
     raw: RawTable | pd.DataFrame,
-    kind: str,
+    dataset: str,
     capabilities: pd.DataFrame,
     *,
     fmt: str = "auto",
@@ -1158,20 +1158,20 @@ def ingest(
     today: dt.date | None = None,
     file: str | None = None,
 ) -> IngestResult:
-    """Read rows of ``raw`` as dataset ``kind``; validate with the project's schema."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}")
+    """Read rows of ``raw`` as dataset ``dataset``; validate with the project's schema."""
+    if dataset not in IMPORTABLE:
+        raise ValueError(f"dataset must be one of {IMPORTABLE}")
     table = raw if isinstance(raw, RawTable) else RawTable(raw, file or "upload", "frame")
     file = file or table.file
     frame = table.frame
     if not pd.api.types.is_integer_dtype(frame.index):
         frame = frame.reset_index(drop=True)  # row numbers in messages come from the labels
     notes = [table.describe()]
-    fmt = detect_format(frame.columns, kind) if fmt == "auto" else fmt
+    fmt = detect_format(frame.columns, dataset) if fmt == "auto" else fmt
     step = progress or (lambda stage, done, total: None)
     step("converting", 0, 4)
-    converted, format_problems = to_project_columns(frame, kind, fmt, file, mapping)
-    missing = [c for c in required_columns(kind) if c not in converted.columns]
+    converted, format_problems = to_project_columns(frame, dataset, fmt, file, mapping)
+    missing = [c for c in required_columns(dataset) if c not in converted.columns]
     missing_problems = empty_problems()
     if missing:
         notes.append("missing required column(s): " + ", ".join(missing))
@@ -1188,12 +1188,12 @@ def ingest(
     step("cleaning", 1, 4)
     label = f"uploaded file {file}" if fmt not in {"innovate_uk", "360giving"} else ""
     clean = normalise(
-        converted, kind, file, capabilities, label or f"uploaded file {file}", (today or dt.date.today()).isoformat()
+        converted, dataset, file, capabilities, label or f"uploaded file {file}", (today or dt.date.today()).isoformat()
     )
     step("placing", 2, 4)
-    placed, unplaced = place_rows(clean.frame, kind, places or Places(use_postcodes=False), progress)
+    placed, unplaced = place_rows(clean.frame, dataset, places or Places(use_postcodes=False), progress)
     unplaced_problems = pd.DataFrame()
-    if kind == "sites" and not unplaced.empty:
+    if dataset == "sites" and not unplaced.empty:
         # A site must have a location; listing why is more use than "latitude is missing".
         unplaced_problems = pd.DataFrame(
             {
@@ -1209,7 +1209,7 @@ def ingest(
             [clean.covered, _covered(pd.Index(unplaced["row"].astype(int) - 1), covered_cols)], ignore_index=True
         )
     step("validating", 3, 4)
-    typed, type_problems = coerce_frame(placed, kind, file)
+    typed, type_problems = coerce_frame(placed, dataset, file)
     capability_ids = set(capabilities["capability_id"])
     own = pd.concat(
         [p for p in (missing_problems, format_problems, clean.problems, unplaced_problems) if not p.empty]
@@ -1218,7 +1218,7 @@ def ingest(
     )
     if missing:
         clean.covered = pd.concat([clean.covered, _covered(typed.index, missing)], ignore_index=True)
-    _, schema_problems = validate(typed, kind, file, capability_ids)
+    _, schema_problems = validate(typed, dataset, file, capability_ids)
     problems = _merge_problems(
         own,
         pd.concat([type_problems, schema_problems], ignore_index=True) if not type_problems.empty else schema_problems,
@@ -1235,7 +1235,7 @@ def ingest(
         unplaced_rows = np.zeros(len(typed), dtype=bool)
     accepted = typed.loc[~(other_rows | unplaced_rows)]
     step("validating", 4, 4)
-    if kind == "investments" and "public_gbp" in accepted.columns:
+    if dataset == "investments" and "public_gbp" in accepted.columns:
         unstated = int(accepted["public_gbp"].isna().sum())
         if unstated:
             notes.append(
@@ -1250,7 +1250,7 @@ def ingest(
             notes.append(f"{reason}: {count:,} row(s); see the list of notices")
         notes.extend(notices.loc[notices["row"].isna(), "reason"])
     return IngestResult(
-        kind,
+        dataset,
         file,
         fmt,
         len(frame),
@@ -1266,7 +1266,7 @@ def ingest(
 def import_file(
     data: bytes,
     file: str,
-    kind: str,
+    dataset: str,
     capabilities: pd.DataFrame,
     *,
     sheet: str | None = None,
@@ -1275,7 +1275,7 @@ def import_file(
 ) -> IngestResult:
     """The whole import of a file's bytes: :func:`read_table` then :func:`ingest` (the page runs
     the same two steps, with the column matching in between). Raises only :class:`IngestError`."""
-    return ingest(read_table(data, file, sheet, max_bytes=max_bytes), kind, capabilities, file=file, **options)
+    return ingest(read_table(data, file, sheet, max_bytes=max_bytes), dataset, capabilities, file=file, **options)
 
 
 def safe_label(file: str) -> str:
@@ -1301,10 +1301,10 @@ class TextProgress:
         self.stream.flush()
 
 
-def to_source_csv(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+def to_source_csv(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """The typed frame in ``data/source`` layout: lists joined by ``;``, whole money without ``.0``."""
     out = frame.copy()
-    for column in LIST_COLUMNS.get(kind, ()):
+    for column in LIST_COLUMNS.get(dataset, ()):
         out[column] = out[column].map(lambda v: LIST_SEPARATOR.join(v))
     for column in out.columns:
         if out[column].dtype == "float64" and column not in {"latitude", "longitude"}:
@@ -1348,8 +1348,8 @@ def _load_places(offline_only: bool) -> tuple[Places, str]:
 
 EXIT_CODES = """exit codes:
   0  every row was accepted
-  1  the file was read but some rows were rejected or could not be placed (see DIR/KIND-rejected.csv)
-  2  the file could not be read, or its columns do not fit the kind (nothing accepted; message on stderr)"""
+  1  the file was read but some rows were rejected or could not be placed (see DIR/DATASET-rejected.csv)
+  2  the file could not be read, or its columns do not fit the dataset (nothing accepted; message on stderr)"""
 
 LAYOUTS = """layouts recognised (--format auto):
   project      this dashboard's own columns (data/source/*.csv, data/README.md)
@@ -1364,8 +1364,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m lib.ingest",
         description=textwrap.fill(
             __doc__.split("\n\n")[0]
-            + " Writes KIND.csv (accepted rows, data/source layout), KIND-rejected.csv, KIND-unplaced.csv"
-            " and KIND-notices.csv (defaults filled in, capability words not recognised) in DIR.",
+            + " Writes DATASET.csv (accepted rows, data/source layout), DATASET-rejected.csv, DATASET-unplaced.csv"
+            " and DATASET-notices.csv (defaults filled in, capability words not recognised) in DIR.",
             width=100,
         ),
         epilog=f"{LAYOUTS}\n\n{EXIT_CODES}\n\nOffline (MMIP_OFFLINE=1, or no network): rows are placed from "
@@ -1373,7 +1373,7 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("file", type=Path, help="CSV, Excel .xlsx or Parquet file")
-    parser.add_argument("--kind", choices=KINDS, required=True, help="what the file lists")
+    parser.add_argument("--kind", dest="dataset", choices=IMPORTABLE, required=True, help="what the file lists")
     parser.add_argument("--format", choices=["auto", *FORMATS], default="auto", help="layout (default: recognise)")
     parser.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the CSV and the reports")
@@ -1415,12 +1415,12 @@ def main(argv: list[str] | None = None) -> int:
     if places.itl1 is None:
         print(f"no region boundaries ({where}): rows are placed only from coordinates given", file=sys.stderr)
     try:
-        result = ingest(table, args.kind, capabilities, fmt=args.format, places=places, progress=TextProgress())
+        result = ingest(table, args.dataset, capabilities, fmt=args.format, places=places, progress=TextProgress())
     except IngestError as exc:
         print(f"\nerror: {exc}", file=sys.stderr)
         return 2
     if result.rows_accepted == 0 and result.rejected["row"].isna().any():
-        # Nothing fits: the columns are not those of this kind (or a required one is missing).
+        # Nothing fits: the columns are not those of this dataset (or a required one is missing).
         table_problems = result.rejected.loc[result.rejected["row"].isna()]
         looks_like = detect_format(table.frame.columns, "investments")
         hint = (
@@ -1430,22 +1430,22 @@ def main(argv: list[str] | None = None) -> int:
                 "innovate_uk",
                 "360giving",
             }
-            and args.kind != "investments"
+            and args.dataset != "investments"
             else ""
         )
-        print(f"error: {args.file.name}: the columns do not fit --kind {args.kind}{hint}:", file=sys.stderr)
+        print(f"error: {args.file.name}: the columns do not fit --kind {args.dataset}{hint}:", file=sys.stderr)
         for _, problem in table_problems.head(5).iterrows():
             print(f"  column {problem['column']}: {problem['reason']}", file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     # Formula-safe like every download: a spreadsheet opening it runs nothing; a re-import reads
     # the values back unchanged.
-    (args.out / f"{args.kind}.csv").write_bytes(export.to_csv_bytes(to_source_csv(result.accepted, args.kind)))
-    (args.out / f"{args.kind}-rejected.csv").write_bytes(export.to_csv_bytes(result.rejected))
-    (args.out / f"{args.kind}-unplaced.csv").write_bytes(export.to_csv_bytes(result.unplaced))
-    (args.out / f"{args.kind}-notices.csv").write_bytes(export.to_csv_bytes(result.notices))
+    (args.out / f"{args.dataset}.csv").write_bytes(export.to_csv_bytes(to_source_csv(result.accepted, args.dataset)))
+    (args.out / f"{args.dataset}-rejected.csv").write_bytes(export.to_csv_bytes(result.rejected))
+    (args.out / f"{args.dataset}-unplaced.csv").write_bytes(export.to_csv_bytes(result.unplaced))
+    (args.out / f"{args.dataset}-notices.csv").write_bytes(export.to_csv_bytes(result.notices))
     if result.format == "mapped":
-        matched = {t: c for t, c in suggest_mapping(table.frame.columns, args.kind).items() if c}
+        matched = {t: c for t, c in suggest_mapping(table.frame.columns, args.dataset).items() if c}
         unused = [c for c in table.frame.columns if c not in matched.values()]
         print("columns matched by name: " + ", ".join(f"{c} -> {t}" for t, c in matched.items()), file=sys.stderr)
         if unused:
@@ -1454,7 +1454,7 @@ def main(argv: list[str] | None = None) -> int:
     for note in result.notes[1:]:
         print(note)
     print(
-        f"written: {args.out / f'{args.kind}.csv'}, {args.kind}-rejected.csv, {args.kind}-unplaced.csv, "
-        f"{args.kind}-notices.csv"
+        f"written: {args.out / f'{args.dataset}.csv'}, {args.dataset}-rejected.csv, {args.dataset}-unplaced.csv, "
+        f"{args.dataset}-notices.csv"
     )
     return 0 if result.rows_accepted == result.rows_read else 1

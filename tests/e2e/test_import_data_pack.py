@@ -41,5 +41,5 @@ def test_a_plain_list_is_imported_and_its_data_pack_loads_back(page, app_url, tm
         "+44 Pharma",
         "-Minus Ltd",
     ]  # kept as text in the data, never run
-    assert sites["site_kind"].tolist() == ["not stated"] * 4
+    assert sites["operator_type"].tolist() == ["not stated"] * 4
     assert not page.console_errors, page.console_errors
