@@ -7,6 +7,9 @@ from lib.figures import map_figures
 from lib.figures.text_tables import markdown_table
 from lib.ui import caching, state, widgets
 
+# Scrolled to, the map fills the window below the app's header (the controls stay above it).
+MAP_HEIGHT = "calc(100vh - 5rem)"
+
 st.title("Map of sites and centres")
 frames = caching.require("capabilities", "investments", "regions")
 filters = state.current_filters()
@@ -63,6 +66,7 @@ if layer == "sites":
         finding=map_figures.facility_map_finding(facilities),
         data=lambda: map_selection.facility_map_table(facilities),
         on_select=state.remember_selected_points("facility-map", "url_site"),
+        fill_height=MAP_HEIGHT,
     )
     st.caption(map_figures.facility_map_caption(facilities))
 else:
@@ -82,6 +86,7 @@ else:
         finding=region_metrics.metric_finding(metrics, metric),
         data=region_metrics.metric_table(metrics),
         on_select=state.filter_regions_on_click("region-map"),
+        fill_height=MAP_HEIGHT,
     )
     if geojson is None:
         st.info(
