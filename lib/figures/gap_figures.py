@@ -69,8 +69,9 @@ SHORT_REGION_NAMES = {
     "Yorkshire and The Humber": "Yorkshire<br>& Humber",
     "East of England": "East of<br>England",
     "Northern Ireland": "Northern<br>Ireland",
-    "East Midlands": "East<br>Midlands",
-    "West Midlands": "West<br>Midlands",
+    # "Midlands" filled a column at 1366 px and ran into its neighbour; "Mids" is common usage.
+    "East Midlands": "East<br>Mids",
+    "West Midlands": "West<br>Mids",
     "North West": "North<br>West",
     "North East": "North<br>East",
     "South West": "South<br>West",

@@ -321,7 +321,8 @@ def flow_sankey(links: pd.DataFrame) -> go.Figure:
             node=dict(
                 label=theme.plain_text(pd.Series([name for _, name in nodes], dtype=object)).tolist(),
                 color=[STAGE_COLOURS[stage] for stage, _ in nodes],
-                pad=12,
+                # At least a label's height between nodes: thin neighbours' names overlapped at 12.
+                pad=22,
                 thickness=16,
                 line=dict(width=0),
             ),
@@ -355,7 +356,7 @@ def flow_sankey(links: pd.DataFrame) -> go.Figure:
         fig,
         title,
         AWARDS_SOURCE + "; awards with several capabilities split equally",
-        height=max(600, 30 * max(len(programmes), len(regions), len(capabilities)) + 160),
+        height=max(600, 40 * max(len(programmes), len(regions), len(capabilities)) + 200),
     )
 
 

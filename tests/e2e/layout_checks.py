@@ -46,6 +46,7 @@ PLOTLY_TEXT_JS = r"""
       ylabel: '.ytick text, .g-ytitle text, .y2tick text, .g-y2title text',
       colorbar: '.colorbar text',
       datalabel: '.textpoint text, .bartext, .hm text, .heatmaplayer text, .scatterlayer .textpoint text',
+      nodelabel: '.sankey .node-label',
     };
     const found = {};
     for (const [kind, selector] of Object.entries(kinds)) {
@@ -66,10 +67,13 @@ PLOTLY_TEXT_JS = r"""
       && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
     const pairs = [['title', 'legend'], ['title', 'annotation'], ['title', 'xlabel'], ['title', 'colorbar'],
                    ['legend', 'annotation'], ['legend', 'xlabel'], ['annotation', 'xlabel'],
-                   ['annotation', 'ylabel'], ['xlabel', 'ylabel'], ['legend', 'colorbar']];
+                   ['annotation', 'ylabel'], ['xlabel', 'ylabel'], ['legend', 'colorbar'],
+                   ['nodelabel', 'nodelabel'], ['nodelabel', 'annotation'], ['title', 'nodelabel'],
+                   ['xlabel', 'xlabel'], ['ylabel', 'ylabel']];
     for (const [ka, kb] of pairs) {
       for (const a of found[ka]) for (const b of found[kb]) {
         if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
+        if (ka === kb && a.r.top > b.r.top) continue;  // each pair of one kind once
         if (overlap(a.r, b.r)) problems.push(`chart "${name}": ${ka} "${a.text}" overlaps ${kb} "${b.text}"`);
       }
     }

@@ -82,5 +82,7 @@ def open_view(page, base_url: str, view: View) -> None:
                 arg=view.tab,
             )
             wait_until_drawn(page)
-    # Web fonts and Plotly's resize after layout settle a moment after the script finishes.
+    # The pointer off the charts (a clicked tab leaves it over one, which shows its toolbar), and a
+    # moment for web fonts and Plotly's resize after layout to settle.
+    page.mouse.move(1, 1)
     page.wait_for_timeout(500)
