@@ -12,6 +12,7 @@ from dataclasses import dataclass
 PAGES = [
     ("", "overview"),
     ("map", "map"),
+    ("map?layer=regions", "map-regions"),  # the Map page's other layer: regions coloured by a measure
     ("gaps", "gaps"),
     ("investment", "investment"),
     ("centres", "centres"),
