@@ -655,7 +655,7 @@ def region_tile_grid(metrics: pd.DataFrame, metric: str, selected=()) -> go.Figu
             y=-rows,
             mode="markers+text",
             text=labels,
-            textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=13),
+            textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=theme.SOURCE_FONT_SIZE),
             marker=dict(
                 symbol="square",
                 size=108,

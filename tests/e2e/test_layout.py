@@ -48,3 +48,18 @@ def test_charts_use_the_page_typeface_served_by_the_app(page, app_url):
     assert fonts["charts"] and all(f.split(",")[0].strip().strip("\"'") == page_family for f in fonts["charts"]), fonts
     assert page.evaluate("() => document.fonts.check('16px \"Source Sans\"')")
     assert page.external_requests == []
+
+
+def test_the_map_fills_the_height_of_the_window(sized_page, app_url):
+    """Scrolled to, the UK map is as tall as the window allows (less the app's header), on a
+    laptop and on a projector, and the UK itself takes most of that height."""
+    from tests.e2e.views import View
+
+    open_view(sized_page, app_url, View("map", "map"))
+    height = sized_page.viewport_size["height"]
+    chart, drawn = sized_page.evaluate(
+        """() => { const p = document.querySelector('[data-testid="stPlotlyChart"] .js-plotly-plot');
+        return [p.getBoundingClientRect().height, p._fullLayout.yaxis._length]; }"""
+    )
+    assert height - 120 <= chart <= height
+    assert drawn >= 0.55 * height
