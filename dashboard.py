@@ -20,6 +20,7 @@ from lib.ui import shell, state
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 shell.configure_page()
+shell.page_style()
 page = st.navigation(shell.navigation_pages())
 shell.data_banner()
 # The shared filters once per run, and the facilities they select (computed when a page asks).

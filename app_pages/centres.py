@@ -32,7 +32,7 @@ others = centres.other_centre_facilities(facility_frame, frames["centres"])
 fig = centre_figures.centre_map(others, outlines=caching.region_outlines(), title=centres.centre_map_title(others))
 other_rows = centres.other_centres(frames["centres"])
 widgets.chart(fig, key="centres-map", finding=centres.other_centres_finding(other_rows), height=560)
-st.markdown(markdown_table(centres.centre_table(other_rows, names).drop(columns="id")))
+st.markdown(markdown_table(centres.compact_centre_table(centres.centre_table(other_rows, names))))
 
 st.subheader("Centre profile", anchor=False)
 ordered = centres.centre_table(frames["centres"], names)

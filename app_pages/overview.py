@@ -8,6 +8,8 @@ from lib.figures.text_tables import markdown_table
 from lib.ui import caching, state, widgets
 
 TOP_N = 5
+# The map fills the window below the headline figures (about 21rem of page above it).
+OVERVIEW_MAP_HEIGHT = "calc(100vh - 6rem)"
 
 st.title("UK medicines manufacturing capability")
 st.markdown("Where the UK can make medicines, where capability is missing, and where public money has gone.")
@@ -24,10 +26,19 @@ cols[2].metric("Regions with a facility", f"{headline['regions_covered']} of 12"
 cols[3].metric("Traced public grants", headline["traced_investment_label"])
 st.caption(headline["as_of_note"] + " Source: project dataset of public, cited pages (see About the data).")
 
-map_column, lists_column = st.columns([3, 2], gap="large")
+# Half and half: the UK is tall and narrow, so the map fills its height in half the width, and the
+# lists beside it get the room their tables need on a laptop.
+map_column, lists_column = st.columns(2, gap="large")
 with map_column:
     fig = map_figures.facility_map(facilities, outlines=caching.region_outlines(), capabilities=frames["capabilities"])
-    widgets.chart(fig, key="overview-map", finding=map_figures.facility_map_finding(facilities), height=520)
+    widgets.chart(
+        fig,
+        key="overview-map",
+        finding=map_figures.facility_map_finding(facilities),
+        narrow=True,
+        height=560,
+        fill_height=OVERVIEW_MAP_HEIGHT,
+    )
     st.page_link("app_pages/map.py", label="Explore the map", icon=":material/map:")
 
 with lists_column:
@@ -41,14 +52,18 @@ with lists_column:
     # the page then needs no table code in the browser (see lib/figures/text_tables.py).
     st.markdown(
         markdown_table(
-            top_gaps.assign(gap=gaps.level_label(top_gaps))[["rank", "region", "capability", "gap", "count"]].rename(
-                columns={"count": "operational facilities"}
-            )
+            # Four short columns fit the narrow column at 1366 px (rank is the row order; a fifth
+            # column, "operational facilities", pushed the table past its column).
+            top_gaps.assign(gap=gaps.level_label(top_gaps, short=True))[
+                ["region", "capability", "gap", "count"]
+            ].rename(columns={"count": "facilities"})
         )
     )
+    if top_gaps.get("low_confidence", top_gaps.index.to_series().map(lambda _: False)).any():
+        st.caption(gaps.LOW_CONFIDENCE_NOTE)
     st.page_link("app_pages/gaps.py", label="All capability gaps", icon=":material/grid_view:")
 
-    st.subheader("Most public money (traced awards)", anchor=False)
+    st.subheader("Most public grants (traced awards)", anchor=False)
     by_region = key_figures.investment_by_region(frames["investments"], frames["regions"])
     st.markdown(markdown_table(key_figures.top_funded_regions(by_region, TOP_N, filters.regions)))
     st.caption(

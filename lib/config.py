@@ -4,7 +4,7 @@
 | --- | --- | --- |
 | MMIP_DATA_DIR | folder, or fsspec URL (``s3://bucket/prefix``), holding the Parquet datasets | ``data/`` in the project |
 | MMIP_DATA_CHECK_SECONDS | how often the app checks whether the dataset files changed | ``60`` |
-| MMIP_BOUNDARIES_DIR | folder holding ONS boundary GeoJSON files | unset: use the cache, else download |
+| MMIP_BOUNDARIES_DIR | folder holding ONS boundary GeoJSON files | unset: use the cache, else download, else (regions only) the outline in ``data/boundaries/`` |
 | MMIP_CACHE_DIR | cache for downloaded boundaries and geocoding results | ``~/.cache/mmip-dashboard`` |
 | MMIP_OFFLINE | ``1`` forbids every network request (boundaries download, geocoding); an ``MMIP_DATA_DIR`` URL is still read | ``0`` |
 """

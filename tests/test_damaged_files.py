@@ -119,11 +119,12 @@ def test_boundary_files_that_are_not_geojson_leave_a_working_map(tmp_path, monke
     monkeypatch.setenv("MMIP_CACHE_DIR", str(tmp_path / "cache"))  # nothing cached to fall back on
     at = open_page("app_pages/map.py")
     assert_healthy(at)
+    # The damaged file is named, and the map draws the outline shipped with the dashboard instead.
     [notice] = [i.value for i in at.info if "Region boundaries" in i.value]
     assert notice.startswith(
-        "Region boundaries are not available (the region boundary file itl1_regions.geojson could not be read ("
+        "Region boundaries: the generalised ITL1 outline shipped with the dashboard (the region boundary file "
+        "itl1_regions.geojson could not be read ("
     )
-    assert notice.endswith("), so the dots are drawn without region outlines.")
     at.switch_page("app_pages/gaps.py").run()
     assert_healthy(at)
     at.switch_page("app_pages/overview.py").run()

@@ -16,16 +16,19 @@ def test_heatmap_writes_each_score_in_its_cell_in_a_meaningful_order():
     out = table()
     fig = gap_figures.gap_heatmap(out, SOURCE)
     heat = fig.data[0]
-    assert list(heat.y) == ["Yorkshire and The Humber", "North West", "North East"]  # largest gap first
-    assert list(heat.x) == ["Cap A (MMIP)", "Cap B", "Cap C"]  # by group; MMIP-named marked in words
-    assert np.asarray(heat.z) == pytest.approx(gaps.score_matrix(out).to_numpy())
+    # Regions across (largest gap first, short horizontal names), capabilities down (by group;
+    # MMIP-named marked in words): the cells are the score matrix turned on its side.
+    assert list(heat.x) == ["Yorkshire<br>& Humber", "North<br>West", "North<br>East"]
+    assert list(heat.y) == ["Cap A (MMIP)", "Cap B", "Cap C"]
+    assert np.asarray(heat.z) == pytest.approx(gaps.score_matrix(out).to_numpy().T)
+    assert fig.layout.xaxis.tickangle == 0
     assert heat.texttemplate == "%{z:.2f}"
     assert (heat.zmin, heat.zmax) == (0, 1)
     assert heat.colorscale[0][1].upper() == theme.SEQUENTIAL[0].upper()
     assert "Yorkshire and The Humber has the largest gaps" in fig.layout.title.text
     assert "distances from the local authorities" in theme.source_of(fig)
     # the hover carries the numbers behind the score
-    assert list(heat.customdata[0][0]) == [0, "absent", "334 km"]
+    assert list(heat.customdata[0][0]) == [0, "absent", "334 km", "Yorkshire and The Humber", "Cap A (MMIP)"]
 
 
 def test_top_gaps_figure_labels_every_bar_with_its_numbers():
@@ -52,8 +55,9 @@ def test_compare_figure_has_two_panels_on_the_same_rows():
     left, right = fig.data
     assert list(left.y) == list(right.y) == ["Cap A", "Cap B", "Cap C"]
     assert list(right.text) == ["1.00 · 0 facilities", "0.20 · 1 facility", "1.00 · 0 facilities"]
+    # A long title wraps (theme.wrap) rather than running off the chart.
     assert (
-        fig.layout.title.text
+        fig.layout.title.text.replace("<br>", " ")
         == "North West has the larger gap in 1 capabilities, Yorkshire and The Humber in 1 (of 3)."
     )
 

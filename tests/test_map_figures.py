@@ -354,22 +354,50 @@ def test_a_link_with_several_sites_lists_them_as_text_with_capability_names(faci
     assert len(table) == 3
 
 
-def test_without_boundaries_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
+def _clear_boundary_caches():
+    for cached in (caching.boundary_layers, caching.region_geojson, caching.region_outlines, caching.region_centroids):
+        cached.clear()
 
+
+def test_a_fresh_install_offline_draws_the_regions_from_the_shipped_outline(tmp_path, monkeypatch):
+    """No boundary folder, nothing cached, no network: the region map still shows the 12 regions'
+    shapes (the shipped ITL1 outline), with the ONS attribution, not the tile grid."""
+    from tests.apptest_helpers import assert_healthy, open_page
+
+    monkeypatch.delenv("MMIP_BOUNDARIES_DIR", raising=False)
+    monkeypatch.setenv("MMIP_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("MMIP_OFFLINE", "1")
+    _clear_boundary_caches()
+    try:
+        at = open_page("app_pages/map.py", query={"layer": "regions"})
+        assert_healthy(at)
+        assert not any("tile grid" in i.value for i in at.info)
+        import json
+
+        fig = go.Figure(json.loads(at.get("plotly_chart")[0].proto.spec))
+        assert sum(trace.fill == "toself" for trace in fig.data) == 12
+        assert "Office for National Statistics" in theme.source_of(fig)
+        assert caching.region_geojson() is not None and len(caching.region_geojson()["features"]) == 12
+    finally:
+        monkeypatch.undo()
+        _clear_boundary_caches()
+
+
+def test_without_even_the_outline_the_regions_are_a_tile_grid(tmp_path, monkeypatch):
+    from lib.geo import outline
     from tests.apptest_helpers import assert_healthy, open_page
 
     monkeypatch.setenv("MMIP_BOUNDARIES_DIR", str(tmp_path))
     monkeypatch.setenv("MMIP_CACHE_DIR", str(tmp_path))
-    for cached in (caching.boundary_layers, caching.region_geojson, caching.region_outlines):
-        cached.clear()
+    monkeypatch.setattr(outline, "OUTLINE_FILE", tmp_path / "missing.geojson")
+    _clear_boundary_caches()
     try:
         at = open_page("app_pages/map.py", query={"layer": "regions"})
         assert_healthy(at)
-        assert any("tile grid" in i.value for i in at.info)
+        assert any("tile grid" in i.value and "missing.geojson is missing" in i.value for i in at.info)
     finally:
         monkeypatch.undo()
-        for cached in (caching.boundary_layers, caching.region_geojson, caching.region_outlines):
-            cached.clear()
+        _clear_boundary_caches()
 
 
 def test_names_from_data_are_escaped_in_hover_text():
@@ -423,12 +451,13 @@ def test_an_ons_geojson_in_british_national_grid_still_puts_regions_in_place(itl
     np.testing.assert_allclose(again.total_bounds, itl1.total_bounds, atol=1e-6)
 
 
-def test_a_damaged_boundary_file_gives_the_tile_grid_reason_not_an_error(tmp_path, monkeypatch):
+def test_a_damaged_boundary_file_falls_back_to_the_outline_and_says_why(tmp_path, monkeypatch):
     (tmp_path / "itl1_regions.geojson").write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
     monkeypatch.setenv("MMIP_BOUNDARIES_DIR", str(tmp_path))
     shapes, message = boundaries.load_itl1_boundaries(allow_download=False)
-    assert shapes is None
-    assert "itl1_regions.geojson could not be read" in message
+    # The shipped outline stands in, and the message still names the damaged file.
+    assert shapes is not None and len(shapes) == 12
+    assert "itl1_regions.geojson could not be read" in message and "outline" in message
 
 
 def test_a_large_selection_lists_the_first_by_name_and_offers_them_all(facility_frame, monkeypatch):

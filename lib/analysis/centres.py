@@ -159,6 +159,17 @@ def centre_table(centres: pd.DataFrame, capability_names: dict[str, str]) -> pd.
     return table.sort_values("Centre", kind="stable").reset_index(drop=True)
 
 
+def compact_centre_table(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`centre_table` with fewer, fuller columns (town and region as one "Where", as in the
+    tracker; no type or id), so it fits the page's column on a laptop: ten columns ran 140 px past
+    it at 1366 px. The profile below the table gives every field."""
+    where = table["Town"].str.cat(table["Region"], sep=", ")
+    where = where.where(table["Town"] != table["Region"], table["Town"])
+    compact = table.drop(columns=["id", "Type", "Town", "Region"])
+    compact.insert(2, "Where", where)
+    return compact
+
+
 def other_centres_finding(others: pd.DataFrame) -> str:
     if others.empty:
         return "Every centre in the data answers one of the MMIP proposals."

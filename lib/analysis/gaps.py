@@ -298,12 +298,21 @@ def mark_confidence(gap_table: pd.DataFrame, low_coverage_regions) -> pd.DataFra
     return gap_table.assign(low_confidence=low.to_numpy())
 
 
-def level_label(gap_table: pd.DataFrame) -> pd.Series:
-    """The gap level as a reader sees it, with "(low confidence)" where it is marked so."""
+LOW_CONFIDENCE_MARK = "*"
+LOW_CONFIDENCE_NOTE = (
+    "* low confidence: the data lists only part of that region's industry, so the gap may be missing "
+    "from the data rather than from the region."
+)
+
+
+def level_label(gap_table: pd.DataFrame, short: bool = False) -> pd.Series:
+    """The gap level as a reader sees it, with "(low confidence)" where it is marked so (``short``:
+    a "*" that LOW_CONFIDENCE_NOTE explains, for narrow tables)."""
     level = gap_table["gap_level"].astype(str)
     if "low_confidence" not in gap_table.columns:
         return level
-    return level.where(~gap_table["low_confidence"].astype(bool), level + " (low confidence)")
+    mark = LOW_CONFIDENCE_MARK if short else " (low confidence)"
+    return level.where(~gap_table["low_confidence"].astype(bool), level + mark)
 
 
 def region_gap_scores(gap_table: pd.DataFrame) -> pd.DataFrame:

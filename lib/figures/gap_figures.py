@@ -36,9 +36,8 @@ def _km(value: pd.Series) -> pd.Series:
 
 
 def _finish(fig: go.Figure, title: str, source: str, height: int) -> go.Figure:
-    theme.apply(fig, title, source, height=height)
-    fig.update_layout(margin=dict(b=110))  # room for the two-line source
-    return fig
+    # theme.apply makes the bottom margin as tall as the source's lines need.
+    return theme.apply(fig, title, source, height=height)
 
 
 def _plural(count: int, noun: str) -> str:
@@ -64,48 +63,81 @@ def heatmap_finding(gap_table: pd.DataFrame) -> str:
     )
 
 
+# Region names as column heads: horizontal, at most two short lines, so twelve columns fit a laptop's
+# main column and read from the back of a room (slanted full names could not).
+SHORT_REGION_NAMES = {
+    "Yorkshire and The Humber": "Yorkshire<br>& Humber",
+    "East of England": "East of<br>England",
+    "Northern Ireland": "Northern<br>Ireland",
+    # "Midlands" filled a column at 1366 px and ran into its neighbour; "Mids" is common usage.
+    "East Midlands": "East<br>Mids",
+    "West Midlands": "West<br>Mids",
+    "North West": "North<br>West",
+    "North East": "North<br>East",
+    "South West": "South<br>West",
+    "South East": "South<br>East",
+}
+CAPABILITY_LABEL_CHARS = 24
+HEATMAP_ROW_PX = 44
+
+
+def short_region_label(name: str) -> str:
+    return SHORT_REGION_NAMES.get(name, name)
+
+
 def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
-    """Regions (largest mean gap at the top) x capabilities (by group), score written in each cell."""
-    scores = gaps.score_matrix(gap_table)
-    counts = gaps.score_matrix(gap_table, "count")
-    reach = gaps.score_matrix(gap_table, "median_km")
-    levels = gaps.score_matrix(gap_table, "gap_level")
+    """Capabilities (rows, by group) x regions (columns, largest mean gap on the left), the score
+    written in each cell. Both sets of labels are horizontal: capability names wrap over two lines,
+    region names are short; the hover gives the full names and the numbers behind the score."""
+    scores = gaps.score_matrix(gap_table).T
+    counts = gaps.score_matrix(gap_table, "count").T
+    reach = gaps.score_matrix(gap_table, "median_km").T
+    levels = gaps.score_matrix(gap_table, "gap_level").T
     named = gap_table.drop_duplicates("capability_id").set_index("capability")["mmip_named_gap"]
-    columns = pd.Series(scores.columns)
-    x_labels = list(_capability_label(columns, columns.map(named).fillna(False).astype(bool)))
-    custom = np.dstack([counts.to_numpy(), levels.to_numpy(), reach.apply(_km).to_numpy()])
+    capabilities = pd.Series(scores.index)
+    labels = _capability_label(capabilities, capabilities.map(named).fillna(False).astype(bool))
+    y_labels = [theme.wrap(label, CAPABILITY_LABEL_CHARS) for label in labels]
+    x_labels = [short_region_label(name) for name in scores.columns]
+    full_regions = np.broadcast_to(np.asarray(scores.columns, dtype=object), scores.shape)
+    full_capabilities = np.broadcast_to(np.asarray(labels, dtype=object)[:, None], scores.shape)
+    custom = np.dstack(
+        [counts.to_numpy(), levels.to_numpy(), reach.apply(_km).to_numpy(), full_regions, full_capabilities]
+    )
     fig = go.Figure(
         go.Heatmap(
             z=scores.to_numpy(),
             x=x_labels,
-            y=list(scores.index),
+            y=y_labels,
             zmin=0,
             zmax=1,
             colorscale=theme.SEQUENTIAL_SCALE,
             texttemplate="%{z:.2f}",
-            textfont=dict(size=13),
+            textfont=dict(size=theme.SOURCE_FONT_SIZE),
             customdata=custom,
-            xgap=1,
-            ygap=1,
-            colorbar=dict(title=dict(text="gap score"), tickvals=[0, 0.5, 1], len=0.6),
+            xgap=2,
+            ygap=2,
+            colorbar=dict(
+                title=dict(text="gap<br>score"), tickvals=[0, 0.5, 1], thickness=14, len=0.5, y=1, yanchor="top"
+            ),
             hovertemplate=(
-                "<b>%{y}</b> – %{x}<br>gap score %{z:.2f} (%{customdata[1]})<br>"
+                "<b>%{customdata[3]}</b> – %{customdata[4]}<br>gap score %{z:.2f} (%{customdata[1]})<br>"
                 "operational facilities: %{customdata[0]}<br>median distance to nearest: "
                 "%{customdata[2]}<extra></extra>"
             ),
         )
     )
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    # Labels on top: long rotated names at the bottom would run into the source line.
-    fig.update_xaxes(tickangle=-40, side="top", showline=False, ticks="")
+    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont=dict(size=15), ticks="")
+    # Region names over the columns, where the eye starts; the source line keeps the space below.
+    fig.update_xaxes(side="top", showline=False, ticks="", tickangle=0, tickfont=dict(size=theme.SOURCE_FONT_SIZE))
     title = heatmap_finding(gap_table).split(";")[0]
+    # Room at the top for the title and the two-line region names (the template's margin is one line).
+    fig.update_layout(margin=dict(t=130))
     theme.apply(
         fig,
         title,
         source + "<br>(MMIP): a capability the MMIP named as a UK gap",
-        height=max(320 + 42 * len(scores.index), 480),
+        height=230 + HEATMAP_ROW_PX * len(scores.index),
     )
-    fig.update_layout(margin=dict(t=290, b=120), title=dict(y=0.99, yanchor="top"))
     return fig
 
 
@@ -157,7 +189,7 @@ def top_gaps_figure(top: pd.DataFrame, source: str) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(range=[0, 1.6], tickvals=[0, 0.25, 0.5, 0.75, 1])
+    fig.update_xaxes(range=[0, 2.0], tickvals=[0, 0.25, 0.5, 0.75, 1])
     title = (
         "No regional gap matches the filters"
         if top.empty

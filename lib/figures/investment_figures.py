@@ -321,7 +321,8 @@ def flow_sankey(links: pd.DataFrame) -> go.Figure:
             node=dict(
                 label=theme.plain_text(pd.Series([name for _, name in nodes], dtype=object)).tolist(),
                 color=[STAGE_COLOURS[stage] for stage, _ in nodes],
-                pad=12,
+                # At least a label's height between nodes: thin neighbours' names overlapped at 12.
+                pad=22,
                 thickness=16,
                 line=dict(width=0),
             ),
@@ -355,7 +356,7 @@ def flow_sankey(links: pd.DataFrame) -> go.Figure:
         fig,
         title,
         AWARDS_SOURCE + "; awards with several capabilities split equally",
-        height=max(600, 30 * max(len(programmes), len(regions), len(capabilities)) + 160),
+        height=max(600, 40 * max(len(programmes), len(regions), len(capabilities)) + 200),
     )
 
 
@@ -443,8 +444,11 @@ def headline_bars(comparison: pd.DataFrame) -> go.Figure:
     """Each headline programme total beside the award records matched to it, both labelled."""
     rows = comparison.iloc[::-1].reset_index(drop=True)
     year = rows["year"].astype("string").fillna("no year")
-    name = rows["programme"].where(rows["programme"].str.len() <= 58, rows["programme"].str.slice(0, 57) + "…")
-    labels = theme.plain_text(name + " (" + year + ", " + rows["investment_id"] + ")")
+    # Short names leave the bars room on a laptop; the hover and "Show data" give the full name.
+    name = rows["programme"].where(rows["programme"].str.len() <= 40, rows["programme"].str.slice(0, 39) + "…")
+    # Year and id on a second line: one long line per bar left the bars a quarter of the chart.
+    labels = theme.plain_text(name) + "<br>(" + year + ", " + rows["investment_id"] + ")"
+    full_names = theme.plain_text(rows["programme"] + " (" + year + ", " + rows["investment_id"] + ")")
     fig = go.Figure()
     # In grouped horizontal bars the first trace is drawn lowest: traced first puts the headline on top.
     fig.add_trace(
@@ -458,7 +462,8 @@ def headline_bars(comparison: pd.DataFrame) -> go.Figure:
             cliponaxis=False,
             textfont=dict(size=LABEL_SIZE),
             marker_color=theme.FOCUS,
-            hovertemplate="<b>%{y}</b><br>traced £%{x:,.1f}m<extra></extra>",
+            customdata=full_names,
+            hovertemplate="<b>%{customdata}</b><br>traced £%{x:,.1f}m<extra></extra>",
         )
     )
     fig.add_trace(
@@ -472,7 +477,8 @@ def headline_bars(comparison: pd.DataFrame) -> go.Figure:
             cliponaxis=False,
             textfont=dict(size=LABEL_SIZE),
             marker=dict(color=theme.NEUTRAL, pattern=dict(shape="/", fgcolor="white", fillmode="overlay")),
-            hovertemplate="<b>%{y}</b><br>headline £%{x:,.1f}m<extra></extra>",
+            customdata=full_names,
+            hovertemplate="<b>%{customdata}</b><br>headline £%{x:,.1f}m<extra></extra>",
         )
     )
     fig.update_layout(legend=dict(traceorder="reversed"))
@@ -480,7 +486,9 @@ def headline_bars(comparison: pd.DataFrame) -> go.Figure:
         barmode="group",
         xaxis=dict(tickprefix="£", ticksuffix="m"),
         yaxis=dict(title=None),
-        margin=dict(r=210),
+        # Room above the plot for the legend in two rows: beside the long programme names it has
+        # only the plot's width.
+        margin=dict(r=210, t=120),
         bargap=0.25,
     )
     gap = comparison["difference_gbp"].clip(lower=0)

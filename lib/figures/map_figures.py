@@ -185,8 +185,13 @@ def map_layout(fig: go.Figure, basemap: str, revision: str, height: int = MAP_HE
     if uses_tiles(basemap):
         fig.update_layout(map=dict(style=BASEMAP_STYLES[basemap], center=UK_CENTER, zoom=UK_ZOOM))
     else:
-        fig.update_xaxes(visible=False, range=list(projection.PLANE_X_RANGE), showgrid=False, zeroline=False)
-        # Equal metres on both axes: the UK keeps its shape at any width.
+        # Equal metres on both axes: the UK keeps its shape at any size. constrain="domain" shrinks
+        # the drawing area to the UK's shape instead of widening the ranges: a chart that takes its
+        # height from the window is resized after it is drawn, and each resize widened constrained
+        # ranges again until the UK was a third of the map's height.
+        fig.update_xaxes(
+            visible=False, range=list(projection.PLANE_X_RANGE), showgrid=False, zeroline=False, constrain="domain"
+        )
         fig.update_yaxes(
             visible=False,
             range=list(projection.PLANE_Y_RANGE),
@@ -194,6 +199,7 @@ def map_layout(fig: go.Figure, basemap: str, revision: str, height: int = MAP_HE
             zeroline=False,
             scaleanchor="x",
             scaleratio=1,
+            constrain="domain",
         )
         fig.update_layout(plot_bgcolor="white")
     fig.update_layout(
@@ -201,9 +207,12 @@ def map_layout(fig: go.Figure, basemap: str, revision: str, height: int = MAP_HE
         height=height,
         clickmode="event+select",
         dragmode="pan",
-        # Above the map, not over it: in a narrow column the UK fills the width.
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0.0, bgcolor="rgba(255,255,255,0.85)"),
-        margin=dict(l=10, r=10, t=140, b=70),
+        # Right above the UK and centred on it (the map is centred in its chart), not over it: in a
+        # narrow column the UK fills the width.
+        legend=dict(
+            orientation="h", yanchor="bottom", y=1.0, xanchor="center", x=0.5, bgcolor="rgba(255,255,255,0.85)"
+        ),
+        margin=dict(l=10, r=10, t=110, b=70),
     )
 
 
@@ -646,7 +655,7 @@ def region_tile_grid(metrics: pd.DataFrame, metric: str, selected=()) -> go.Figu
             y=-rows,
             mode="markers+text",
             text=labels,
-            textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=13),
+            textfont=dict(color=np.where(dark, "white", theme.TEXT).tolist(), size=theme.SOURCE_FONT_SIZE),
             marker=dict(
                 symbol="square",
                 size=108,

@@ -8,7 +8,11 @@ found in this order:
 3. a download from the ONS Open Geography Portal (URLs in ``data/boundary_sources.json``), saved
    to the cache, unless ``MMIP_OFFLINE=1``.
 
-With none of these, callers get ``None`` and draw the tile-grid fallback of the 12 ITL1 regions.
+For the ITL1 regions, with none of these, the small generalised outline shipped in
+``data/boundaries/itl1_outline.geojson`` (built from the official file by ``scripts/build_outline.py``;
+see lib/geo/outline.py) is the offline default, so a fresh install draws the UK and its regions.
+Local-authority boundaries have no such default. With not even the outline, callers get ``None``
+and draw the tile-grid fallback of the 12 ITL1 regions.
 """
 
 from __future__ import annotations
@@ -180,7 +184,25 @@ def _load_boundaries(kind: str, reader, what: str, allow_download: bool) -> tupl
 
 
 def load_itl1_boundaries(allow_download: bool = True) -> tuple[gpd.GeoDataFrame | None, str]:
-    return _load_boundaries("itl1", read_itl1, "region", allow_download)
+    """The ITL1 regions from a path, the cache or a download; else the shipped outline; else None."""
+    shapes, message = _load_boundaries("itl1", read_itl1, "region", allow_download)
+    if shapes is not None:
+        return shapes, message
+    return load_outline(reason=message)
+
+
+def load_outline(reason: str = "") -> tuple[gpd.GeoDataFrame | None, str]:
+    """The generalised ITL1 outline shipped with the dashboard (None if it is missing or damaged)."""
+    from lib.geo import outline
+
+    why = f" ({reason})" if reason else ""
+    path = outline.OUTLINE_FILE
+    if not path.exists():
+        return None, f"no ITL1 boundary file{why}, and the shipped outline {path.name} is missing"
+    try:
+        return read_itl1(path), f"the generalised ITL1 outline shipped with the dashboard{why}"
+    except Exception as exc:  # a damaged file: the tile grid, with the reason
+        return None, f"the shipped outline {path.name} could not be read ({exc}){why}"
 
 
 def load_lad_boundaries(allow_download: bool = True) -> tuple[gpd.GeoDataFrame | None, str]:

@@ -26,6 +26,19 @@ def configure_page() -> None:
     )
 
 
+# One style sheet for every page. Markdown tables (lib/figures/text_tables.py) keep to the width of
+# their column: a word or address longer than its cell breaks rather than push the table past it.
+PAGE_STYLE = """<style>
+[data-testid="stMarkdownContainer"] table { max-width: 100%; }
+[data-testid="stMarkdownContainer"] table th,
+[data-testid="stMarkdownContainer"] table td { overflow-wrap: break-word; word-break: normal; }
+</style>"""
+
+
+def page_style() -> None:
+    st.html(PAGE_STYLE)
+
+
 def navigation_pages() -> list[st.Page]:
     """The dashboard's pages in sidebar order, the Overview first and default. Paths are absolute
     so that bench/floor_chrome/app.py can show the same navigation from another folder."""

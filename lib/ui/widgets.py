@@ -11,9 +11,13 @@ import streamlit as st
 from lib.analysis import directory
 from lib.data import export
 from lib.data.loading import DatasetError
-from lib.figures import text_tables
+from lib.figures import text_tables, theme
 
 SHOW_DATA_ROWS = 1_000
+# A chart in a column (the Overview's map) is about half the main column's width.
+NARROW_TITLE_CHARS = 42
+NARROW_SOURCE_CHARS = 62
+FILL_HEIGHT_FLOOR_PX = 480
 
 
 def show_dataset_error(error: DatasetError) -> None:
@@ -39,10 +43,19 @@ def chart(
     data: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
     on_select: str | None = None,
     height: int | None = None,
+    narrow: bool = False,
+    fill_height: str | None = None,
 ):
     """A chart with export settings, its one-sentence finding, and a "show data" table (``data``
-    may be a function, called only when the table is opened)."""
-    title = fig.layout.title.text or key
+    may be a function, called only when the table is opened).
+
+    ``narrow``: the chart sits in a column, so its title and source line wrap shorter.
+    ``fill_height``: a CSS height (e.g. ``calc(100vh - 15rem)``) the chart fills, so a map uses the
+    height of the window it is shown in, whatever the screen; ``height`` is then its floor in px.
+    """
+    if narrow:
+        theme.rewrap(fig, NARROW_TITLE_CHARS, NARROW_SOURCE_CHARS)
+    title = (fig.layout.title.text or key).replace("<br>", " ")
     config_ = {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": export.slug(title)},
@@ -51,11 +64,27 @@ def chart(
     # theme=None: keep the Analysis Function template (Streamlit's theme would shrink tick labels
     # to ~11 px, too small on a projector, and swap our palette).
     kwargs = {"key": key, "config": config_, "width": "stretch", "theme": None}
-    if height:
-        fig.update_layout(height=height)
     if on_select:
         kwargs.update(on_select=on_select, selection_mode=("points", "box", "lasso"))
-    event = st.plotly_chart(fig, **kwargs)
+    if fill_height:
+        floor = height or FILL_HEIGHT_FLOOR_PX
+        # Plotly takes its container's height only when the figure names none, and Streamlit gives a
+        # chart a stretchable height only inside a container of fixed height: the container's height
+        # is then set in CSS, relative to the window (Streamlit has no window height to offer).
+        fig.update_layout(height=None)
+        box = f"{key}-box"
+        size = f"max({floor}px, {fill_height})"
+        # The container and the wrapper Streamlit puts round it both carry the fixed height.
+        st.html(
+            f"<style>.st-key-{box}, div:has(> .st-key-{box}) {{ height: {size} !important; "
+            f"min-height: {size} !important; max-height: none !important; }}</style>"
+        )
+        with st.container(height=floor, border=False, key=box):
+            event = st.plotly_chart(fig, height="stretch", **kwargs)
+    else:
+        if height:
+            fig.update_layout(height=height)
+        event = st.plotly_chart(fig, **kwargs)
     st.caption(finding)
     if data is not None:
         # Built only once opened (a rerun): a collapsed expander's table would otherwise be sent and
