@@ -22,7 +22,9 @@ def test_heatmap_writes_each_score_in_its_cell_in_a_meaningful_order():
     assert list(heat.y) == ["Cap A (MMIP)", "Cap B", "Cap C"]
     assert np.asarray(heat.z) == pytest.approx(gaps.score_matrix(out).to_numpy().T)
     assert fig.layout.xaxis.tickangle == 0
-    assert heat.texttemplate == "%{z:.2f}"
+    # each cell's score written in it to two decimals
+    assert heat.texttemplate == "%{text}"
+    assert np.asarray(heat.text).tolist() == gaps.score_matrix(out).T.map("{:.2f}".format).to_numpy().tolist()
     assert (heat.zmin, heat.zmax) == (0, 1)
     assert heat.colorscale[0][1].upper() == theme.SEQUENTIAL[0].upper()
     assert "Yorkshire and The Humber has the largest gaps" in fig.layout.title.text
@@ -91,3 +93,14 @@ def _inputs():
     from tests.test_gaps import PARAMS, capabilities, lad_points, regions
 
     return capabilities(), regions(), lad_points(), None, PARAMS
+
+
+def test_heatmap_stars_low_confidence_cells_and_says_why():
+    out = gaps.mark_confidence(table(), ["TLE"])
+    fig = gap_figures.gap_heatmap(out, SOURCE)
+    text = np.asarray(fig.data[0].text)
+    starred = {(r, c) for r in range(text.shape[0]) for c in range(text.shape[1]) if text[r][c].endswith("*")}
+    expected = out.loc[out["low_confidence"]]
+    assert len(starred) == len(expected) > 0
+    assert "low confidence" in theme.source_of(fig)
+    assert "low confidence" not in theme.source_of(gap_figures.gap_heatmap(table(), SOURCE))

@@ -103,6 +103,16 @@ def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
     custom = np.dstack(
         [counts.to_numpy(), levels.to_numpy(), reach.apply(_km).to_numpy(), full_regions, full_capabilities]
     )
+    # Low-confidence cells (absent or thin where the data covers little of the region's industry)
+    # carry a star, explained under the chart.
+    if "low_confidence" in gap_table.columns:
+        doubtful = gaps.score_matrix(gap_table.assign(low=gap_table["low_confidence"].astype(float)), "low").T
+        doubtful = doubtful.reindex(index=scores.index, columns=scores.columns).fillna(0).to_numpy() > 0
+    else:
+        doubtful = np.zeros(scores.shape, dtype=bool)
+    cell_text = np.where(
+        doubtful, scores.map("{:.2f}".format).to_numpy() + gaps.LOW_CONFIDENCE_MARK, scores.map("{:.2f}".format)
+    )
     fig = go.Figure(
         go.Heatmap(
             z=scores.to_numpy(),
@@ -111,7 +121,8 @@ def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
             zmin=0,
             zmax=1,
             colorscale=theme.SEQUENTIAL_SCALE,
-            texttemplate="%{z:.2f}",
+            text=cell_text,
+            texttemplate="%{text}",
             textfont=dict(size=theme.SOURCE_FONT_SIZE),
             customdata=custom,
             xgap=2,
@@ -135,7 +146,9 @@ def gap_heatmap(gap_table: pd.DataFrame, source: str) -> go.Figure:
     theme.apply(
         fig,
         title,
-        source + "<br>(MMIP): a capability the MMIP named as a UK gap",
+        source
+        + "<br>(MMIP): a capability the MMIP named as a UK gap"
+        + ("; * low confidence: the data covers little of that region's industry" if doubtful.any() else ""),
         height=230 + HEATMAP_ROW_PX * len(scores.index),
     )
     return fig
