@@ -67,7 +67,7 @@ with lists_column:
     by_region = key_figures.investment_by_region(frames["investments"], frames["regions"])
     st.markdown(markdown_table(key_figures.top_funded_regions(by_region, TOP_N, filters.regions)))
     st.caption(
-        "Awards with a stated amount placed in one region; UK-wide awards and programme budgets "
+        "Public grants with a stated amount placed in one region, each pound once; UK-wide awards and programme budgets "
         "are not counted in any region."
     )
     st.page_link("app_pages/investment.py", label="All public investment", icon=":material/payments:")

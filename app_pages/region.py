@@ -121,7 +121,7 @@ for i, (code, column) in enumerate(block("Public money received")):
     cash = p["money"]
     with column:
         left, right = st.columns(2)
-        left.metric("Traced public money", theme.format_gbp(cash.total_gbp))
+        left.metric("Traced public grants", theme.format_gbp(cash.total_gbp))
         right.metric("Awards with an amount", f"{cash.awards_with_amount} of {cash.awards}")
         widgets.chart(
             fitted(region_figures.programme_chart(p["awards"], code)),

@@ -39,7 +39,7 @@ def test_every_region_has_a_profile_that_reconciles(code, embedded, facility_fra
     # Money: the Investment page's regional total.
     totals = investment.region_totals(investment.select_awards(embedded["investments"]), embedded["regions"])
     expected = totals.set_index("itl1_code").loc[code]
-    assert ("Traced public money", theme.format_gbp(expected["public_gbp"])) in metrics(at)
+    assert ("Traced public grants", theme.format_gbp(expected["public_gbp"])) in metrics(at)
     assert ("Awards with an amount", f"{expected['awards_with_amount']} of {expected['awards']}") in metrics(at)
     assert theme.format_gbp(expected["public_gbp"]) in sentence
     # Official statistics: Northern Ireland has no BRES and says so.
@@ -57,7 +57,7 @@ def test_a_link_opens_a_comparison_side_by_side():
     assert at.selectbox(key="url_area").value == "TLL"
     assert at.selectbox(key="url_vs").value == "TLM"
     assert [h.split(":")[0] for h in headlines(at)] == ["Wales", "Scotland"]
-    assert [label for label, _ in metrics(at)].count("Traced public money") == 2
+    assert [label for label, _ in metrics(at)].count("Traced public grants") == 2
     assert at.query_params["vs"] == "TLM"
 
 

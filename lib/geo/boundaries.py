@@ -73,7 +73,7 @@ def ons_credit() -> str:
 class BoundaryLookup:
     """Where a boundary file was found, or why it was not."""
 
-    kind: str
+    level: str
     path: Path | None
     message: str
 
@@ -88,32 +88,32 @@ def _match_in(folder: Path, patterns: list[str]) -> Path | None:
     return None
 
 
-def locate_boundary_file(kind: str, allow_download: bool = True) -> BoundaryLookup:
-    spec = boundary_sources()[kind]
+def locate_boundary_file(level: str, allow_download: bool = True) -> BoundaryLookup:
+    spec = boundary_sources()[level]
     env_dir = config.boundaries_dir()
     if env_dir is not None:
         found = _match_in(env_dir, spec["patterns"])
         if found:
-            return BoundaryLookup(kind, found, f"from MMIP_BOUNDARIES_DIR ({found})")
+            return BoundaryLookup(level, found, f"from MMIP_BOUNDARIES_DIR ({found})")
     cache_dir = config.cache_dir() / "boundaries"
     cached = cache_dir / spec["cache_name"]
     if cached.exists():
-        return BoundaryLookup(kind, cached, f"from the cache ({cached})")
+        return BoundaryLookup(level, cached, f"from the cache ({cached})")
     if not allow_download or config.offline():
-        return BoundaryLookup(kind, None, "no boundary file found and downloading is switched off")
+        return BoundaryLookup(level, None, "no boundary file found and downloading is switched off")
     try:
-        return BoundaryLookup(kind, download_boundary(kind, cached), "downloaded from the ONS Open Geography Portal")
+        return BoundaryLookup(level, download_boundary(level, cached), "downloaded from the ONS Open Geography Portal")
     except Exception as exc:  # network errors come in many types; all mean "not available now"
         log.warning("boundary download failed: %s", exc)
         return BoundaryLookup(
-            kind, None, f"could not download from the ONS Open Geography Portal ({type(exc).__name__})"
+            level, None, f"could not download from the ONS Open Geography Portal ({type(exc).__name__})"
         )
 
 
-def download_boundary(kind: str, dest: Path, timeout: float = DOWNLOAD_TIMEOUT_S) -> Path:
+def download_boundary(level: str, dest: Path, timeout: float = DOWNLOAD_TIMEOUT_S) -> Path:
     import requests
 
-    response = requests.get(boundary_sources()[kind]["url"], timeout=timeout)
+    response = requests.get(boundary_sources()[level]["url"], timeout=timeout)
     response.raise_for_status()
     payload = response.json()
     if payload.get("type") != "FeatureCollection" or not payload.get("features"):
@@ -173,8 +173,8 @@ def read_lad(path: Path) -> gpd.GeoDataFrame:
     return frame.to_crs("EPSG:4326").reset_index(drop=True)
 
 
-def _load_boundaries(kind: str, reader, what: str, allow_download: bool) -> tuple[gpd.GeoDataFrame | None, str]:
-    lookup = locate_boundary_file(kind, allow_download)
+def _load_boundaries(level: str, reader, what: str, allow_download: bool) -> tuple[gpd.GeoDataFrame | None, str]:
+    lookup = locate_boundary_file(level, allow_download)
     if lookup.path is None:
         return None, lookup.message
     try:
