@@ -39,4 +39,4 @@ def test_few_sites_little_headcount_or_no_bres_is_low():
     table = coverage.coverage_table(_facilities(rows), bres, gva)
     low = set(coverage.low_coverage_regions(table))
     assert {"TLD", "TLN", "TLE"} <= low  # 120 of 5,000 jobs; no BRES; nothing listed
-    assert list(coverage.readable(table).columns)[0] == "Region"
+    assert list(coverage.readable(table).columns)[0] == "region"

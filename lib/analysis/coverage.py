@@ -69,19 +69,20 @@ def low_coverage_regions(table: pd.DataFrame) -> tuple[str, ...]:
 
 
 def readable(table: pd.DataFrame) -> pd.DataFrame:
-    """The coverage table as About the data shows it."""
+    """The coverage table as About the data shows it (short headers: it is read on a projector)."""
+    share = table["headcount_share_of_jobs"]
     return pd.DataFrame(
         {
-            "Region": table["region"],
-            "Operational sites listed": table["operational_sites"],
-            "Sites stating a headcount": table["sites_with_headcount"],
-            "Stated headcount": table["stated_headcount"],
-            "BRES pharma jobs (GB only)": table["bres_jobs"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
-            "Headcount as share of jobs": table["headcount_share_of_jobs"].map(
-                lambda v: "—" if pd.isna(v) else f"{v:.0%}"
-            ),
-            "Share of UK pharma GVA (2021)": table["gva_share_of_uk"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
-            "Share of listed sites": table["sites_share_of_uk"].map(lambda v: f"{v:.0%}"),
-            "Coverage": table["coverage"],
+            "region": table["region"],
+            "operational sites": table["operational_sites"].astype(str),
+            "stated headcount (sites)": table["stated_headcount"].map("{:,}".format)
+            + " ("
+            + table["sites_with_headcount"].astype(str)
+            + ")",
+            "BRES jobs": table["bres_jobs"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
+            "headcount / jobs": share.map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
+            "GVA share": table["gva_share_of_uk"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"),
+            "sites share": table["sites_share_of_uk"].map(lambda v: f"{v:.0%}"),
+            "coverage": table["coverage"],
         }
     )

@@ -300,7 +300,7 @@ def mark_confidence(gap_table: pd.DataFrame, low_coverage_regions) -> pd.DataFra
 
 LOW_CONFIDENCE_MARK = "*"
 LOW_CONFIDENCE_NOTE = (
-    "* low confidence: the data lists only part of that region's industry, so the gap may be missing "
+    "(*) Low confidence: the data lists only part of that region's industry, so the gap may be missing "
     "from the data rather than from the region."
 )
 

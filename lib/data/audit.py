@@ -120,7 +120,7 @@ def readable(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for column in ("verified in the last 24 months", "two or more sources", "stated headcount"):
         out[column] = out[column].map(lambda v: "—" if v is None or pd.isna(v) else f"{v:.0%}")
-    return out
+    return out.astype(str)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,8 @@ PAGES = [
     ("investment", "investment"),
     ("centres", "centres"),
     ("directory", "directory"),
+    ("region?area=TLM", "region"),
+    ("region?area=TLN&vs=UK", "region-compare"),  # two areas side by side
     ("present", "present"),
     ("import", "import"),
     ("about", "about"),
