@@ -56,13 +56,23 @@ def evaluate_targets(
 ) -> pd.DataFrame:
     """The issue's targets, each as measured ratio (or MiB) against its limit."""
     rows = []
-    floor = _value(summary, embedded, FLOOR, FLOOR, "drawn_s")
+    # The navigation and the sidebar filters are part of the product: pages are held to the floor
+    # *with the dashboard's chrome*; the bare floor stays in the page table as the reference.
+    chrome = _value(summary, embedded, FLOOR_CHROME, FLOOR, "drawn_s")
     for page in pages:
         rows.append(
             _target(
-                f"{page} page, embedded data: drawn vs floor",
-                _value(summary, embedded, APP, page, "drawn_s") / floor,
+                f"{page} page, embedded data: drawn vs floor with chrome",
+                _value(summary, embedded, APP, page, "drawn_s") / chrome,
                 1.2,
+            )
+        )
+    if "overview" in pages:
+        rows.append(
+            _target(
+                f"overview page, {mid:,} sites: drawn vs floor with chrome",
+                _value(summary, mid, APP, "overview", "drawn_s") / _value(summary, mid, FLOOR_CHROME, FLOOR, "drawn_s"),
+                1.3,
             )
         )
     for metric, limit, words in (
@@ -90,7 +100,20 @@ def evaluate_targets(
         _target(
             f"server RSS, 5 sessions, {mid:,} sites: vs baseline",
             rss5_app / _value(summary, mid, BASELINE, MAP_PAGE, "rss5_mib"),
-            0.6,
+            0.8,
+        )
+    )
+    rows.append(
+        _target(
+            "fresh server after its first page, embedded data: RSS vs baseline",
+            _value(summary, embedded, APP, MAP_PAGE, "rss1_mib")
+            / _value(summary, embedded, BASELINE, MAP_PAGE, "rss1_mib"),
+            1.1,
+        )
+    )
+    rows.append(
+        _target(
+            f"server RSS, 1 session, {large:,} sites", _value(summary, large, APP, MAP_PAGE, "rss1_mib"), 700, "MiB"
         )
     )
     rows.append(
