@@ -30,14 +30,14 @@ ONS_SOURCE = f"{region_profile.ONS_CREDIT}"
 GVA_SOURCE = f"{ONS_SOURCE} (regional GVA, balanced, SIC 2007 division 21, current prices)"
 COVERAGE_SOURCE = f"project dataset (stated headcounts); BRES employment, SIC 21: {ONS_SOURCE}"
 MAP_HEIGHT = 560
-ROW_PX = 34
+ROW_PX = 42  # two 14 px label lines a capability, apart from the next
 MIN_SPAN_M = 120_000  # a region zoomed closer than this loses its surroundings
 TOP_PROGRAMMES = 5
 # Bar labels wrap at this many characters and sit in a fixed left margin: in a half-width column
 # an automatic margin took most of the width and pushed the source line off the chart.
 LABEL_CHARS = 24
 LABEL_MARGIN_PX = 190
-LABEL_SIZE = 13
+LABEL_SIZE = 14  # the dashboard's smallest chart text (tests/e2e/test_layout.py)
 TITLE_LINE_PX = 28
 SOURCE_LINE_PX = 17
 AXIS_MARGIN_PX = 75  # room for "£300m" or "£15,000m" tick labels
@@ -168,7 +168,7 @@ def capability_chart(profile: pd.DataFrame, code: str, x_max: float | None = Non
         yaxis=dict(categoryorder="array", categoryarray=order, title=None),
         # Counts are written on the bars: no axis to read them from.
         xaxis=dict(range=[0, top * 1.3], visible=False),
-        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", font=dict(size=13)),
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, xanchor="left", font=dict(size=14)),
         margin=dict(t=100, r=20, b=60),
     )
     theme.apply(fig, capability_title(profile, name), GAP_SOURCE, height=230 + ROW_PX * len(profile))
@@ -294,7 +294,7 @@ def programme_chart(awards: pd.DataFrame, code: str, rows: int = TOP_PROGRAMMES 
     programmes = investment.top_with_other(
         investment.by_programme(awards), "programme", TOP_PROGRAMMES, "{n} other programmes"
     )
-    height = 200 + 46 * rows
+    height = 200 + 58 * rows  # two 14 px label lines a bar, with air between neighbours
     if programmes.empty or programmes["public_gbp"].sum() == 0:
         fig = go.Figure()
         fig.update_xaxes(visible=False)
@@ -309,7 +309,10 @@ def programme_chart(awards: pd.DataFrame, code: str, rows: int = TOP_PROGRAMMES 
     text = shown["public_gbp"].map(theme.format_gbp).where(shown["public_gbp"] > 0, "amount not stated")
     fig = go.Figure(
         go.Bar(
-            y=theme.plain_text(shown["programme"]).map(lambda t: wrap(t, LABEL_CHARS)).tolist(),
+            # At most two lines a label: a third ran into the next bar's label in a half-width column.
+            y=theme.plain_text(shown["programme"])
+            .map(lambda t: wrap(textwrap.shorten(t, 2 * LABEL_CHARS, placeholder="…"), LABEL_CHARS))
+            .tolist(),
             x=shown["public_gbp"] / 1e6,
             orientation="h",
             text=text,
