@@ -46,15 +46,8 @@ if shown.empty:
 
 # One view at a time, in the link (?gaps_view=…): only the open tab runs and is drawn, so the page
 # opens with one chart instead of five, and a presenter can link straight to a view.
-VIEWS = [
-    "Gap scores",
-    "Largest gaps",
-    "National gaps",
-    "Compare two regions",
-    "What if a centre opened",
-    "How we measure gaps",
-]
-views = dict(zip(VIEWS, st.tabs(VIEWS, key="gaps_view", bind="query-params")))
+VIEWS = list(state.TABS["gaps"])
+views = dict(zip(VIEWS, st.tabs(VIEWS, key=state.TAB_KEYS["gaps"], bind="query-params")))
 
 with views["Gap scores"]:
     if views["Gap scores"].open and not shown.empty:

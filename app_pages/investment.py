@@ -78,16 +78,8 @@ with st.expander("How these figures are made"):
 totals = investment.region_totals(awards, regions, only=filters.regions)
 # One view at a time, in the link (?inv_view=…): only the open tab runs and is drawn, so the page
 # opens with one chart instead of ten, and a presenter can link straight to a view.
-VIEWS = [
-    "Regions",
-    "Per head",
-    "Programmes and years",
-    "Capabilities and flow",
-    "Against capability gaps",
-    "Headline vs traced",
-    "Records",
-]
-tabs = st.tabs(VIEWS, key="inv_view", bind="query-params")
+VIEWS = list(state.TABS["investment"])
+tabs = st.tabs(VIEWS, key=state.TAB_KEYS["investment"], bind="query-params")
 views = dict(zip(VIEWS, tabs))
 
 with views["Regions"]:

@@ -281,15 +281,9 @@ def test_page_shows_traced_total_and_every_chart(embedded):
     # The page opens on one chart; every other view runs only when its tab is opened.
     assert len(at.get("plotly_chart")) == 1
     charts = {}
-    for view in [
-        "Regions",
-        "Per head",
-        "Programmes and years",
-        "Capabilities and flow",
-        "Against capability gaps",
-        "Headline vs traced",
-        "Records",
-    ]:
+    from lib.ui import state
+
+    for view in state.TABS["investment"]:
         at.session_state["inv_view"] = view
         at.run()
         assert_healthy(at)

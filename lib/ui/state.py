@@ -253,6 +253,30 @@ def _region_default():
     return regions[0] if len(regions) == 1 else region_profile.choices()[0]
 
 
+# The pages' tabs (views), declared here with the other page settings; st.tabs binds each to the
+# URL itself (?gaps_view=…, ?inv_view=…), so only the open tab runs.
+TABS: dict[str, tuple[str, ...]] = {
+    "gaps": (
+        "Gap scores",
+        "Largest gaps",
+        "National gaps",
+        "Compare two regions",
+        "What if a centre opened",
+        "How we measure gaps",
+    ),
+    "investment": (
+        "Regions",
+        "Per head",
+        "Programmes and years",
+        "Capabilities and flow",
+        "Against capability gaps",
+        "Headline vs traced",
+        "Records",
+    ),
+}
+TAB_KEYS = {"gaps": "gaps_view", "investment": "inv_view"}
+
+
 def page_settings() -> dict[str, tuple[Setting, ...]]:
     """Each page's settings (by the page's url_path)."""
     return {

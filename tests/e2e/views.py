@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lib.ui import state
+
 # (URL path, page title in the sidebar); "" is the Overview, the default page.
 PAGES = [
     ("", "overview"),
@@ -24,26 +26,8 @@ PAGES = [
     ("about", "about"),
 ]
 
-# The tabs of each page that has st.tabs, in order (app_pages/gaps.py, app_pages/investment.py).
-TABS = {
-    "gaps": [
-        "Gap scores",
-        "Largest gaps",
-        "National gaps",
-        "Compare two regions",
-        "What if a centre opened",
-        "How we measure gaps",
-    ],
-    "investment": [
-        "Regions",
-        "Per head",
-        "Programmes and years",
-        "Capabilities and flow",
-        "Against capability gaps",
-        "Headline vs traced",
-        "Records",
-    ],
-}
+# The tabs of each page that has st.tabs, in order, as the pages declare them (lib/ui/state.py).
+TABS = {page: list(tabs) for page, tabs in state.TABS.items()}
 
 
 @dataclass(frozen=True)
