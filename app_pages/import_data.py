@@ -149,45 +149,44 @@ unplaced.metric("Not placed", f"{result.rows_unplaced:,}", help="Sites left out 
 for note in result.notes[1:]:
     st.text(note)
 
-if not result.rejected.empty:
-    st.subheader("Rejected rows")
-    st.caption("Row 1 is the first row under the header. Fix these in your file and upload it again.")
-    st.dataframe(result.rejected, hide_index=True, width="stretch")
-    st.download_button(
+# Nothing is lost: every row not accepted as it stood is listed and downloadable.
+SET_ASIDE = (
+    (
+        result.rejected,
+        "Rejected rows",
+        "Row 1 is the first row under the header. Fix these in your file and upload it again.",
         "Download rejected rows (CSV)",
-        export.to_csv_bytes(result.rejected),
-        file_name=f"rejected-{dataset}.csv",
-        mime="text/csv",
-        key="import_rejected_csv",
-    )
-if not result.unplaced.empty:
-    st.subheader("Rows that could not be placed")
-    st.caption(
+        "rejected",
+    ),
+    (
+        result.unplaced,
+        "Rows that could not be placed",
         "Kept and listed, not dropped: sites need a location and are rejected; centres are kept "
-        "without one; investments are kept as UK-wide (in no region)."
-    )
-    st.dataframe(result.unplaced, hide_index=True, width="stretch")
-    st.download_button(
+        "without one; investments are kept as UK-wide (in no region).",
         "Download unplaced rows (CSV)",
-        export.to_csv_bytes(result.unplaced),
-        file_name=f"unplaced-{dataset}.csv",
-        mime="text/csv",
-        key="import_unplaced_csv",
-    )
-
-if not result.notices.empty:
-    st.subheader("Filled in or left out (rows still accepted)")
-    st.caption(
+        "unplaced",
+    ),
+    (
+        result.notices,
+        "Filled in or left out (rows still accepted)",
         "Columns your file does not have are set to “not stated”; capability words that match "
-        "nothing in the taxonomy or its synonym table are left out of the row and kept in its note."
-    )
-    st.dataframe(result.notices, hide_index=True, width="stretch")
-    st.download_button(
+        "nothing in the taxonomy or its synonym table are left out of the row and kept in its note.",
         "Download this list (CSV)",
-        export.to_csv_bytes(result.notices),
-        file_name=f"notices-{dataset}.csv",
+        "notices",
+    ),
+)
+for rows, heading, explanation, label, name in SET_ASIDE:
+    if rows.empty:
+        continue
+    st.subheader(heading)
+    st.caption(explanation)
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.download_button(
+        label,
+        export.to_csv_bytes(rows),
+        file_name=f"{name}-{dataset}.csv",
         mime="text/csv",
-        key="import_notices_csv",
+        key=f"import_{name}_csv",
     )
 
 if result.accepted.empty:
