@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from lib import config, synthetic
-from lib.data import LIST_SEPARATOR, load_dataset
+from lib import config
+from lib.data import synthetic
+from lib.data.loading import LIST_SEPARATOR, load_dataset
+from lib.data.schemas import LIST_COLUMNS
 
 EMBEDDED = "embedded"
 DEFAULT_ROOT = Path("/tmp/mmip-bench")
@@ -26,7 +28,8 @@ def size_label(size: int | str) -> str:
 def csv_for_baseline(sites: pd.DataFrame) -> pd.DataFrame:
     """The sites as a user would export them to CSV: lists joined with ';'."""
     out = sites.copy()
-    out["capabilities"] = out["capabilities"].str.join(LIST_SEPARATOR)
+    for column in LIST_COLUMNS["sites"]:
+        out[column] = out[column].str.join(LIST_SEPARATOR)
     return out
 
 

@@ -7,7 +7,8 @@ rerun after a filter change and redraw after a box selection (dashboard and base
 within each repeat), the floor app's time until drawn, then server RSS with 1 and 5 sessions on a
 fresh server (dashboard and baseline alternating). Medians over the repeats; the table and the
 targets are printed and written to docs/PERFORMANCE.md, raw records to <data-root>/results.json.
-Boundaries come from MMIP_BOUNDARIES_DIR (default ../shared/data/boundaries); no network is used.
+Boundaries: as the README's start command gets them (MMIP_BOUNDARIES_DIR unset: the shipped ITL1
+outline offline); MMIP_OFFLINE=1 so that no download is attempted on this offline machine.
 """
 
 from __future__ import annotations
@@ -239,7 +240,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
-    os.environ.setdefault("MMIP_BOUNDARIES_DIR", str(ROOT.parent / "shared" / "data" / "boundaries"))
     os.environ.setdefault("MMIP_OFFLINE", "1")
     command = ".venv/bin/python -m bench.run " + shlex.join(argv if argv is not None else sys.argv[1:])
     sizes = [datasets.EMBEDDED, *args.sizes]

@@ -151,3 +151,18 @@ def test_chrome_breakdown_splits_a_page_into_chrome_and_content():
     assert table.loc["gaps page", "vs floor with chrome"] == "1.25"
     assert table.loc["gaps page", "over floor with chrome (s)"] == "0.60"
     assert table.loc["map page", "drawn (s)"] == "–"  # not measured: no number is made up
+
+
+def test_bench_data_gives_the_baseline_the_dashboards_sites_as_csv(tmp_path):
+    """The plain baseline reads the same sites as the dashboard, lists joined as a user's CSV has them."""
+    from bench import datasets
+    from lib.data.loading import load_dataset
+
+    folder = datasets.prepare(300, tmp_path)
+    dashboard_sites = load_dataset("sites", folder)
+    baseline_sites = pd.read_csv(folder / "sites.csv")
+    assert len(baseline_sites) == len(dashboard_sites) == 300
+    assert list(baseline_sites["site_id"]) == list(dashboard_sites["site_id"])
+    joined = dashboard_sites["capabilities"].str.join(";")
+    assert list(baseline_sites["capabilities"].fillna("")) == list(joined)
+    assert set(pd.read_csv(folder / "regions.csv")["itl1_code"]) >= set(baseline_sites["itl1_code"])
