@@ -136,7 +136,9 @@ def capability_labels(lists: pd.Series, capability_names: dict[str, str]) -> pd.
 
 
 def _kind_labels(rows: pd.DataFrame) -> pd.Series:
-    return rows["kind"].map(landscape.KIND_LABELS) + " (" + rows["subtype"].fillna("") + ")"
+    # As text: on a large table these columns are categoricals (lib.data.loading.compact_repeated_text).
+    kind = rows["kind"].astype("string").map(landscape.KIND_LABELS)
+    return kind + " (" + rows["subtype"].astype("string").fillna("") + ")"
 
 
 def display_table(rows: pd.DataFrame) -> pd.DataFrame:

@@ -139,7 +139,8 @@ def top_funded_regions(by_region: pd.DataFrame, n: int = 5, regions: tuple[str, 
 def dataset_summary(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for name, frame in frames.items():
-        as_of = frame["as_of"] if "as_of" in frame.columns else pd.Series(dtype=str)
+        # As text: a large table holds as_of as a categorical, which has no order to take a min of.
+        as_of = frame["as_of"].astype("string").dropna() if "as_of" in frame.columns else pd.Series(dtype=str)
         sources = frame["source_url"].nunique() if "source_url" in frame.columns else 0
         rows.append(
             {

@@ -129,12 +129,41 @@ def facilities(sites: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
         }
     )
     frames = [f for f in (site_rows, centre_rows) if not f.empty]
-    combined = pd.concat(frames, ignore_index=True) if frames else site_rows
+    combined = concat_keeping_categories(frames) if frames else site_rows
     combined["region"] = combined["itl1_code"].map(ITL1_NAMES)
     return combined[FACILITY_COLUMNS]
 
 
-LONG_TEXT_COLUMNS = ("facility_id", "kind", "itl1_code", "status", "scope")
+LONG_TEXT_COLUMNS = ("kind", "itl1_code", "status", "scope")
+
+
+def concat_keeping_categories(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat`` of frames with the same columns, where a column that is categorical in any
+    frame stays categorical (categories united) instead of becoming text: at a million sites the
+    text would be hundreds of MiB (see ``lib.data.loading.compact_repeated_text``)."""
+    categorical = [
+        column
+        for column in frames[0].columns
+        if any(isinstance(frame[column].dtype, pd.CategoricalDtype) for frame in frames)
+    ]
+    if categorical:
+        united = {}
+        for column in categorical:
+            values = [frame[column] for frame in frames]
+            categories = pd.Index(
+                sorted(
+                    set().union(
+                        *(
+                            v.cat.categories if isinstance(v.dtype, pd.CategoricalDtype) else v.dropna().unique()
+                            for v in values
+                        )
+                    ),
+                    key=str,
+                )
+            )
+            united[column] = pd.CategoricalDtype(categories)
+        frames = [frame.astype(united) for frame in frames]
+    return pd.concat(frames, ignore_index=True)
 
 
 def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
@@ -150,9 +179,13 @@ def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
     present = pc.is_valid(items)
     rows = pc.list_parent_indices(lists).to_numpy()[present.to_numpy(zero_copy_only=False)]
     capability = items.filter(present).dictionary_encode()
+    # The facility's id as a categorical whose categories are the facility table's own ids (unique,
+    # in row order): the codes are the row positions, with no hashing and no second copy of the ids.
     long = pd.DataFrame(
-        {column: facility_frame[column].astype("category").array.take(rows) for column in LONG_TEXT_COLUMNS}
+        {"facility_id": pd.Categorical.from_codes(rows, categories=pd.Index(facility_frame["facility_id"]))}
     )
+    for column in LONG_TEXT_COLUMNS:
+        long[column] = facility_frame[column].astype("category").array.take(rows)
     long["latitude"] = facility_frame["latitude"].to_numpy()[rows]
     long["longitude"] = facility_frame["longitude"].to_numpy()[rows]
     long["capability_id"] = pd.Categorical.from_codes(

@@ -180,7 +180,7 @@ def change_lines(changes: pd.DataFrame, escape) -> list[str]:
         "**"
         + changes.loc[adds, "Facility"].map(escape)
         + "** ("
-        + changes.loc[adds, "Status"]
+        + changes.loc[adds, "Status"].astype("string")
         + "): would add "
         + changes.loc[adds, "Would add"].map(escape)
     )

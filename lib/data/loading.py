@@ -65,6 +65,25 @@ def release_unused_memory() -> None:
         pass
 
 
+def compact_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its repeating text columns held as categoricals (sorted categories, so a sort
+    on them is still alphabetical), when it has at least ``config.COMPACT_MIN_ROWS`` rows.
+
+    Values, missing values and comparisons are unchanged; the frame is new, ``frame`` untouched."""
+    rows = len(frame)
+    if rows < config.COMPACT_MIN_ROWS or rows == 0:
+        return frame
+    limit = max(1, int(rows * config.COMPACT_MAX_DISTINCT_SHARE))
+    compact = {}
+    for column in frame.columns:
+        values = frame[column]
+        if not isinstance(values.dtype, pd.StringDtype):
+            continue  # numbers, list cells, categoricals already
+        if values.nunique(dropna=True) <= limit:
+            compact[column] = pd.Categorical(values)
+    return frame.assign(**compact) if compact else frame
+
+
 def empty_problems() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in PROBLEM_COLUMNS})
 
@@ -403,4 +422,4 @@ def load_dataset(
             f"{len(problems)} problem(s) against the {name} schema; first: {where}: {first['reason']}",
             problems,
         )
-    return valid
+    return compact_repeated_text(valid) if name in config.COMPACTED_DATASETS else valid

@@ -15,7 +15,7 @@ import streamlit as st
 from lib import config
 from lib.analysis import coverage, directory, gaps, landscape
 from lib.data.datasets import Datasets, load_datasets_uncached
-from lib.data.loading import DatasetError, data_version, release_unused_memory
+from lib.data.loading import DatasetError, compact_repeated_text, data_version, release_unused_memory
 from lib.geo import boundaries, projection
 from lib.ui import widgets
 
@@ -70,7 +70,7 @@ def capability_names() -> dict[str, str]:
 # Callers treat them as read-only (filters select with .loc and return new frames).
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _facility_tables(_sites: pd.DataFrame, _centres: pd.DataFrame, version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = projection.with_grid_coordinates(landscape.facilities(_sites, _centres))
+    frame = compact_repeated_text(projection.with_grid_coordinates(landscape.facilities(_sites, _centres)))
     long = landscape.facility_capabilities(frame)
     release_unused_memory()
     return frame, long
