@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib import config
-from lib.data.loading import DatasetError, load_dataset, release_unused_memory
+from lib.data.loading import DatasetError, load_dataset, release_unused_memory, validated_files
 
 
 @dataclass
@@ -25,9 +25,10 @@ def load_datasets_uncached(directory=None) -> Datasets:
     """Every dataset loaded independently, so one broken file does not take down the others."""
     result = Datasets()
     capability_ids = None
+    validated = validated_files(directory)
     for name in ("capabilities", *[n for n in config.DATASETS if n != "capabilities"]):
         try:
-            frame = load_dataset(name, directory, capability_ids)
+            frame = load_dataset(name, directory, capability_ids, validated=validated)
         except DatasetError as error:
             result.errors[name] = error
             continue

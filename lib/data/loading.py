@@ -17,13 +17,13 @@ from __future__ import annotations
 import ctypes
 import gc
 import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import fsspec
 import numpy as np
 import pandas as pd
-import pandera.errors as pa_errors
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -193,7 +193,7 @@ def coerce_frame(raw: pd.DataFrame, name: str, file: str) -> tuple[pd.DataFrame,
     return typed, problem_frame
 
 
-def schema_problems(error: pa_errors.SchemaErrors, file: str, frame: pd.DataFrame) -> pd.DataFrame:
+def schema_problems(error, file: str, frame: pd.DataFrame) -> pd.DataFrame:
     """One row per failing (row, column) from a lazy pandera validation."""
     cases = error.failure_cases.copy()
     index = pd.to_numeric(cases.get("index"), errors="coerce")
@@ -243,10 +243,12 @@ def validate(
     frame: pd.DataFrame, name: str, file: str, capability_ids: set[str] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate lazily; return (valid rows, problems). Nothing is dropped silently."""
+    import pandera.errors  # here, not at the top: see validated_files
+
     schema = schema_for(name, capability_ids)
     try:
         return schema.validate(frame, lazy=True), empty_problems()
-    except pa_errors.SchemaErrors as error:
+    except pandera.errors.SchemaErrors as error:
         problems = (
             schema_problems(error, file, frame)
             .sort_values(["row", "column"], kind="stable", na_position="first")
@@ -367,10 +369,58 @@ def data_version(directory: Path | str | None = None) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+# Written beside the Parquet files by the code that has just validated them (the build, the
+# synthetic data): which bytes passed which version of the schemas.
+VALIDATED_FILE = "validated.json"
+
+
+def schema_fingerprint() -> str:
+    """Changes whenever the validation rules (lib/data/schemas.py) change."""
+    from lib.data import schemas
+
+    return hashlib.sha256(Path(schemas.__file__).read_bytes()).hexdigest()
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_validated(directory: Path) -> Path:
+    """Record that every dataset file now in ``directory`` passed its schema. Only for writers that
+    have just validated everything they wrote (or copied from a folder whose record holds)."""
+    directory = Path(directory)
+    files = {f"{name}.parquet": _digest(directory / f"{name}.parquet") for name in config.DATASETS}
+    path = directory / VALIDATED_FILE
+    path.write_text(json.dumps({"schema": schema_fingerprint(), "files": files}, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def validated_files(directory: Path | str | None = None) -> bool:
+    """True when every dataset file in ``directory`` is byte for byte one recorded as validated
+    against today's schemas: loading can then skip validating them again (and the server need not
+    import pandera at all). Any changed, added or missing file, a changed schema, a URL or no
+    record: False, and everything is validated. All or nothing, because the other datasets'
+    capability lists are checked against the capabilities file."""
+    location = directory or config.data_dir()
+    if config.is_url(location):
+        return False  # hashing would mean downloading every object twice
+    folder = Path(location)
+    try:
+        record = json.loads((folder / VALIDATED_FILE).read_text(encoding="utf-8"))
+        files = record["files"]
+        if record["schema"] != schema_fingerprint() or set(files) != {f"{n}.parquet" for n in config.DATASETS}:
+            return False
+        return all(_digest(folder / file) == digest for file, digest in files.items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
 def load_dataset(
-    name: str, directory: Path | str | None = None, capability_ids: set[str] | None = None
+    name: str, directory: Path | str | None = None, capability_ids: set[str] | None = None, validated: bool = False
 ) -> pd.DataFrame:
-    """Read one Parquet dataset (local or an fsspec URL) and validate it; raise DatasetError naming the file."""
+    """Read one Parquet dataset (local or an fsspec URL) and validate it; raise DatasetError naming the file.
+
+    ``validated``: the file is known to have passed (:func:`validated_files`); only its columns are checked."""
     path = parquet_path(name, directory)
     file = f"{name}.parquet"
     table = _read_table(path, file)
@@ -387,6 +437,8 @@ def load_dataset(
         # Plain Python lists (pandas would give numpy arrays), converted by Arrow in one pass, in
         # the file's column order.
         frame.insert(table.column_names.index(column), column, list_cells(table.column(column), frame.index))
+    if validated:  # these very bytes passed the schema, columns included
+        return compact_repeated_text(frame) if name in config.COMPACTED_DATASETS else frame
     schema_columns = list(schema_for(name).columns)
     missing = [c for c in schema_columns if c not in frame.columns]
     unexpected = [c for c in frame.columns if c not in schema_columns]

@@ -6,11 +6,28 @@ same schemas, always with ``lazy=True`` so that every problem is reported at onc
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+else:
+
+    class _Pandera:
+        """pandera, imported on first use: the app needs it only to validate a file it has not seen
+        validated before (lib.data.loading.validated_files), and it costs ~13 MiB resident (with
+        pydantic and hypothesis) in every server that imports it."""
+
+        def __getattr__(self, name):
+            import pandera.pandas
+
+            return getattr(pandera.pandas, name)
+
+    pa = _Pandera()
 
 ITL1_NAMES = {
     "TLC": "North East",

@@ -32,11 +32,14 @@ import shapely
 
 from lib import config
 from lib.data.loading import (
+    VALIDATED_FILE,
     DatasetError,
     load_dataset,
     parquet_path,
     validate,
+    validated_files,
     write_parquet,
+    write_validated,
 )
 from lib.data.schemas import ITL1_NAMES, UK_LAT, UK_LON, sites_schema
 
@@ -219,6 +222,11 @@ def write_synthetic_data(
     for name in COPIED_DATASETS:
         shutil.copyfile(parquet_path(name, source_dir), parquet_path(name, out))
     write_parquet(sites, parquet_path("sites", out))
+    if validated_files(source_dir):
+        # The sites were validated above and the rest are copies of files validated by the build.
+        write_validated(out)
+    else:
+        (out / VALIDATED_FILE).unlink(missing_ok=True)
     return sites
 
 
