@@ -86,9 +86,10 @@ def test_tracker_table_formats_money_and_never_shows_empty_as_zero():
     alpha = table.iloc[0]
     assert (alpha["Public money"], alpha["Private money"]) == ("£43.0m", "£48.0m")
     assert alpha["Where"] == "Inchinnan, Scotland"
-    assert alpha["Opening year"] == "2022"
+    assert alpha["Status"].endswith(", opened 2022")
     beta = table.iloc[1]
-    assert (beta["Public money"], beta["Opening year"], beta["Match"]) == ("not stated", "not stated", "Partial")
+    assert (beta["Public money"], beta["Match"]) == ("not stated", "Partial")
+    assert "opened" not in beta["Status"]  # no source gives the year: the status alone
     assert beta["Capabilities"] == centres.NO_CAPABILITY
     unanswered = table.iloc[2]
     assert unanswered["Answered by"] == centres.UNANSWERED

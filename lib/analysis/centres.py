@@ -104,8 +104,8 @@ def tracker_table(tracker: pd.DataFrame, capability_names: dict[str, str]) -> pd
             "Answered by": tracker["name"],
             "Match": tracker["mmip_match"].map(MATCH_LABELS),
             "Where": where.mask(where == "", "not stated"),
-            "Status": tracker["status"],
-            "Opening year": opening_year_labels(tracker["opened_year"]),
+            # Status and opening year in one column: nine columns did not fit a laptop's width.
+            "Status": status_with_year(tracker["status"], tracker["opened_year"]),
             "Public money": money_labels(tracker["public_funding_gbp"]),
             "Private money": money_labels(tracker["private_funding_gbp"]),
             "Capabilities": _capability_text(tracker["capabilities"], capability_names),
@@ -122,6 +122,13 @@ def money_labels(values: pd.Series) -> pd.Series:
     stated = values.notna()
     labels[stated] = values[stated].map(theme.format_gbp)
     return labels
+
+
+def status_with_year(statuses: pd.Series, years: pd.Series) -> pd.Series:
+    """ "operational, opened 2019"; a status alone where no source gives the year."""
+    year = years.astype("Int64").astype("string")
+    text = statuses.astype("string").fillna("not stated")
+    return text.where(year.isna(), text + ", opened " + year).astype("object")
 
 
 def opening_year_labels(years: pd.Series) -> pd.Series:
