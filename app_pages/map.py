@@ -72,7 +72,7 @@ with map_column:
             narrow=True,
         )
         st.caption(map_figures.facility_map_caption(facilities))
-        boundary_message = caching.boundary_layers().message
+        boundary_message = caching.boundary_message()
         if caching.region_outlines() is None:
             st.info(
                 f"Region boundaries are not available ({boundary_message}), so the dots are "
@@ -109,7 +109,7 @@ with map_column:
         )
         if geojson is None:
             st.info(
-                f"Region boundaries are not available ({caching.boundary_layers().message}), so regions are drawn "
+                f"Region boundaries are not available ({caching.boundary_message()}), so regions are drawn "
                 "as a tile grid: one equal square per region."
             )
         st.caption(

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import shapely
 
 from lib.analysis import landscape
 from lib.data.schemas import CAPABILITY_GROUPS, ITL1_CODES, ITL1_NAMES
@@ -118,12 +117,14 @@ def _tangent_plane(vectors: np.ndarray) -> np.ndarray:
 def nearest_chords(origins: np.ndarray, holders: np.ndarray) -> np.ndarray:
     """For each origin (unit vector), the chord to its nearest holder (unit vectors; not empty).
 
-    Exact, in O(n log n), with shapely's R-tree (already loaded for the boundaries) instead of a
+    Exact, in O(n log n), with shapely's R-tree instead of a
     k-d tree from scipy, which cost the server ~25 MiB of resident memory to import.
     Projecting onto a plane never lengthens a distance, so the true nearest holder lies within
     the chord to the plane's nearest one, measured on the plane: the tree's nearest gives that
     bound, every holder within it is checked in 3D, the shortest wins. Near the UK the
     projection shrinks distances by under 1%, so few holders are checked."""
+    import shapely  # here: only the gap scores need it, not every page's server
+
     basis = _tangent_plane(holders)
     tree = shapely.STRtree(shapely.points(holders @ basis))
     probes = shapely.points(origins @ basis)

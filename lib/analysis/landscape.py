@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -177,17 +178,16 @@ def facility_capabilities(facility_frame: pd.DataFrame) -> pd.DataFrame:
     )
     items = pc.list_flatten(lists)
     present = pc.is_valid(items)
-    rows = pc.list_parent_indices(lists).to_numpy()[present.to_numpy(zero_copy_only=False)]
+    rows = pc.list_parent_indices(lists).to_numpy()[present.to_numpy(zero_copy_only=False)].astype(np.int32)
     capability = items.filter(present).dictionary_encode()
-    # The facility's id as a categorical whose categories are the facility table's own ids (unique,
-    # in row order): the codes are the row positions, with no hashing and no second copy of the ids.
-    long = pd.DataFrame(
-        {"facility_id": pd.Categorical.from_codes(rows, categories=pd.Index(facility_frame["facility_id"]))}
-    )
+    # The id as text taken row by row (Arrow): a categorical over a million distinct ids would
+    # hash them all into Python strings to check they are unique (~80 MiB at 1M sites).
+    long = pd.DataFrame({"facility_id": facility_frame["facility_id"].astype("str").array.take(rows)})
     for column in LONG_TEXT_COLUMNS:
         long[column] = facility_frame[column].astype("category").array.take(rows)
-    long["latitude"] = facility_frame["latitude"].to_numpy()[rows]
-    long["longitude"] = facility_frame["longitude"].to_numpy()[rows]
+    # float32: ~1 m at UK latitudes, plenty for distances between facilities; half the memory.
+    long["latitude"] = facility_frame["latitude"].to_numpy(np.float32)[rows]
+    long["longitude"] = facility_frame["longitude"].to_numpy(np.float32)[rows]
     long["capability_id"] = pd.Categorical.from_codes(
         capability.indices.to_numpy(), categories=pd.Index(capability.dictionary.to_pylist())
     )

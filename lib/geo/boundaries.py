@@ -23,13 +23,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from lib import config
 from lib.data.schemas import ITL1_CODES, ITL1_NAMES
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +142,8 @@ def read_geojson(path: Path) -> gpd.GeoDataFrame:
     (``gpd.read_file``) would load GDAL's libraries into the server for its lifetime: +37 MiB
     resident, against +14 MiB this way, for the same 12 regions. A legacy ``crs`` member (OGC
     URN, as older ONS files carry) is honoured; RFC 7946 GeoJSON is WGS84."""
+    import geopandas as gpd
+
     payload = json.loads(Path(path).read_text(encoding="utf-8"))
     if payload.get("type") != "FeatureCollection":
         raise ValueError("not a GeoJSON FeatureCollection")
@@ -148,6 +153,8 @@ def read_geojson(path: Path) -> gpd.GeoDataFrame:
 
 def read_itl1(path: Path) -> gpd.GeoDataFrame:
     """ITL1 polygons with columns itl1_code (TLC..TLN), name, geometry (WGS84)."""
+    import geopandas as gpd
+
     raw = read_geojson(path)
     code_column = _first_present(raw, boundary_sources()["itl1"]["code_properties"])
     # The 2018 NUTS1 files (UKC..UKN) are identical in extent to ITL1 2021 (TLC..TLN).
@@ -160,6 +167,8 @@ def read_itl1(path: Path) -> gpd.GeoDataFrame:
 
 def read_lad(path: Path) -> gpd.GeoDataFrame:
     """Local authority districts with lad_code, lad_name, geometry (WGS84)."""
+    import geopandas as gpd
+
     raw = read_geojson(path)
     spec = boundary_sources()["lad"]
     frame = gpd.GeoDataFrame(
@@ -200,9 +209,14 @@ def load_outline(reason: str = "") -> tuple[gpd.GeoDataFrame | None, str]:
     if not path.exists():
         return None, f"no ITL1 boundary file{why}, and the shipped outline {path.name} is missing"
     try:
-        return read_itl1(path), f"the generalised ITL1 outline shipped with the dashboard{why}"
+        return read_itl1(path), outline_message(reason)
     except Exception as exc:  # a damaged file: the tile grid, with the reason
         return None, f"the shipped outline {path.name} could not be read ({exc}){why}"
+
+
+def outline_message(reason: str = "") -> str:
+    """What the maps say they are drawn on when it is the shipped outline."""
+    return "the generalised ITL1 outline shipped with the dashboard" + (f" ({reason})" if reason else "")
 
 
 def load_lad_boundaries(allow_download: bool = True) -> tuple[gpd.GeoDataFrame | None, str]:
@@ -238,6 +252,8 @@ def outline_coordinates(frame: gpd.GeoDataFrame, simplify_m: float = 1000.0) -> 
 
 
 def points_frame(frame: pd.DataFrame, lat: str = "latitude", lon: str = "longitude") -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     located = frame.dropna(subset=[lat, lon])
     return gpd.GeoDataFrame(located, geometry=gpd.points_from_xy(located[lon], located[lat]), crs="EPSG:4326")
 
@@ -246,6 +262,8 @@ def region_of_points(
     frame: pd.DataFrame, itl1: gpd.GeoDataFrame, lat: str = "latitude", lon: str = "longitude"
 ) -> pd.Series:
     """ITL1 code of the polygon each point falls in (missing where it falls in none)."""
+    import geopandas as gpd
+
     points = points_frame(frame, lat, lon)
     joined = gpd.sjoin(points[["geometry"]], itl1[["itl1_code", "geometry"]], how="left", predicate="within")
     joined = joined[~joined.index.duplicated(keep="first")]
@@ -254,6 +272,8 @@ def region_of_points(
 
 def lad_centroids(lad: gpd.GeoDataFrame, itl1: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """One row per local authority: representative point (inside the polygon) and its ITL1 region."""
+    import geopandas as gpd
+
     projected = lad.to_crs(BRITISH_NATIONAL_GRID)
     points = gpd.GeoDataFrame(
         lad[["lad_code", "lad_name"]], geometry=projected.representative_point(), crs=BRITISH_NATIONAL_GRID
@@ -272,6 +292,8 @@ def lad_centroids(lad: gpd.GeoDataFrame, itl1: gpd.GeoDataFrame | None = None) -
 
 
 def region_centroids(itl1: gpd.GeoDataFrame) -> pd.DataFrame:
+    import geopandas as gpd
+
     projected = itl1.to_crs(BRITISH_NATIONAL_GRID)
     points = gpd.GeoSeries(projected.representative_point(), crs=BRITISH_NATIONAL_GRID).to_crs("EPSG:4326")
     return pd.DataFrame(

@@ -16,7 +16,7 @@ from lib import config
 from lib.analysis import coverage, directory, gaps, landscape
 from lib.data.datasets import Datasets, load_datasets_uncached
 from lib.data.loading import DatasetError, compact_repeated_text, data_version, release_unused_memory
-from lib.geo import boundaries, projection
+from lib.geo import boundaries, outline, projection
 from lib.ui import widgets
 
 
@@ -138,6 +138,26 @@ def boundary_layers() -> Boundaries:
 
 
 @st.cache_resource(show_spinner=False)
+def _boundary_lookups() -> tuple[boundaries.BoundaryLookup, boundaries.BoundaryLookup]:
+    """Where the region and local-authority files are (a download at most once), without reading them."""
+    return boundaries.locate_boundary_file("itl1"), boundaries.locate_boundary_file("lad")
+
+
+def _on_shipped_outline() -> bool:
+    """No boundary file anywhere: the maps draw the shipped outline's precomputed lines and label
+    points (lib/geo/outline.py), with no geopandas in the server. A README install offline."""
+    itl1, lad = _boundary_lookups()
+    return itl1.path is None and lad.path is None
+
+
+def boundary_message() -> str:
+    """Where the map's region boundaries come from (or why there are none), for the map's notes."""
+    if _on_shipped_outline() and outline.read_lines() is not None:
+        return boundaries.outline_message(_boundary_lookups()[0].message)
+    return boundary_layers().message
+
+
+@st.cache_resource(show_spinner=False)
 def region_geojson() -> dict | None:
     shapes = boundary_layers().itl1
     return None if shapes is None else boundaries.geojson_of(shapes, "itl1_code", simplify_m=1000)
@@ -145,12 +165,17 @@ def region_geojson() -> dict | None:
 
 @st.cache_resource(show_spinner=False)
 def region_outlines():
-    shapes = boundary_layers().itl1
-    return None if shapes is None else projection.plane_outlines(boundaries.outline_coordinates(shapes))
+    lines = outline.read_lines() if _on_shipped_outline() else None
+    if lines is None:
+        shapes = boundary_layers().itl1
+        lines = None if shapes is None else boundaries.outline_coordinates(shapes)
+    return None if lines is None else projection.plane_outlines(lines)
 
 
 def lad_centroids() -> pd.DataFrame | None:
     """A point inside every local authority, with its ITL1 region (None without boundaries)."""
+    if _boundary_lookups()[1].path is None:
+        return None  # no file: nothing to read (and no geopandas to import for it)
     return boundary_layers().lad_centroids
 
 
@@ -165,6 +190,9 @@ def read_upload(_data: bytes, file_id: str, file: str, sheet: str | None):
 
 @st.cache_resource(show_spinner=False)
 def region_centroids() -> pd.DataFrame | None:
+    points = outline.read_label_points() if _on_shipped_outline() else None
+    if points is not None:
+        return points
     shapes = boundary_layers().itl1
     return None if shapes is None else boundaries.region_centroids(shapes)
 
