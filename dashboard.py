@@ -15,7 +15,8 @@ os.environ.setdefault("MIMALLOC_ARENA_EAGER_COMMIT", "0")
 
 import streamlit as st  # noqa: E402
 
-from lib.ui import shell, state
+from lib.data.loading import return_freed_heap  # noqa: E402
+from lib.ui import shell, state  # noqa: E402
 
 logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -30,3 +31,5 @@ shell.run_page_safely(page)
 # After the page: the filters and the page's own settings into the URL, once, so the link carries them.
 state.sync_url(shell.page_key(page), filters)
 shell.share_link(page)
+# The run's working memory back to the system, so the server holds its caches, not every page's peak.
+return_freed_heap()

@@ -273,10 +273,24 @@ def replace_section(path, marker: str, section: str) -> None:
     path.write_text((head + "\n\n" if head else "") + section, encoding="utf-8")
 
 
-def kept_section(path, marker: str) -> str:
-    """The part of the file at ``path`` from ``marker`` on ('' if none): what a rewrite keeps."""
+def kept_section(path, *markers: str) -> str:
+    """The part of the file at ``path`` from the first of ``markers`` it holds on ('' if none):
+    what a rewrite of the part above keeps."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    return marker + text.split(marker, 1)[1] if marker in text else ""
+    found = [text.index(marker) for marker in markers if marker in text]
+    return text[min(found) :] if found else ""
+
+
+SESSION_CPU_MARKER = "<!-- bench.session_cpu writes below this line -->"
+
+
+def replace_middle_section(path, marker: str, section: str, next_marker: str) -> None:
+    """Put ``section`` (starting with ``marker``) in the file at ``path`` in place of the part from
+    ``marker`` up to ``next_marker``, keeping what is above and the part from ``next_marker`` on."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    tail = text[text.index(next_marker) :] if next_marker in text else ""
+    head = text[: text.index(marker)] if marker in text else text[: len(text) - len(tail)]
+    path.write_text(head.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n\n" + tail, encoding="utf-8")
 
 
 # ---------------------------------------------------------------- the soak command line (load.py, ws_load.py)

@@ -217,8 +217,8 @@ def write_report(path: Path, records: list[dict], pages: list[str], sizes: list,
             "",
         ]
     )
-    # The load-test section (bench/load.py) is a separate run: keep it.
-    kept = report.kept_section(path, report.LOAD_MARKER)
+    # The session-CPU and load-test sections (bench/session_cpu.py, bench/load.py) are separate runs: keep them.
+    kept = report.kept_section(path, report.SESSION_CPU_MARKER, report.LOAD_MARKER)
     path.write_text(text + ("\n" + kept if kept else ""), encoding="utf-8")
     return text
 

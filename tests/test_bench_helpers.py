@@ -116,6 +116,27 @@ def test_a_benchmark_rewrite_keeps_the_load_section(tmp_path):
     assert text.startswith("# Performance v1") and "load v2" in text and "load v1" not in text
 
 
+def test_three_runs_each_rewrite_only_their_own_section(tmp_path):
+    """bench.run writes the top, bench.session_cpu the middle, bench.load the end: none loses the others."""
+    path = tmp_path / "PERFORMANCE.md"
+    session, load = report.SESSION_CPU_MARKER, report.LOAD_MARKER
+
+    def bench_run(version):
+        kept = report.kept_section(path, session, load)
+        path.write_text(f"# Performance {version}\n" + ("\n" + kept if kept else ""))
+
+    bench_run("v1")
+    report.replace_section(path, load, load + "\nload v1\n")
+    report.replace_middle_section(path, session, session + "\ncpu v1\n", load)
+    bench_run("v2")
+    report.replace_middle_section(path, session, session + "\ncpu v2\n", load)
+    report.replace_section(path, load, load + "\nload v2\n")
+    text = path.read_text()
+    assert text.startswith("# Performance v2")
+    assert text.index("# Performance v2") < text.index("cpu v2") < text.index("load v2")
+    assert "v1" not in text
+
+
 def test_percentile_of_nothing_is_not_a_number():
     assert math.isnan(report.percentile([], 50))
     assert report.percentile(pd.Series([2.0]).tolist(), 95) == 2.0

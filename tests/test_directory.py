@@ -269,5 +269,5 @@ def test_directory_table_leaves_the_shared_facility_frame_unchanged():
     facilities = landscape.facilities(sites, centres)
     before = facilities.copy()
     table = directory.directory_table(facilities, sites, centres, NAMES)
-    assert "search_text" in table.columns and "search_text" not in facilities.columns
+    assert "capability_text" in table.columns and "capability_text" not in facilities.columns
     pd.testing.assert_frame_equal(facilities, before)

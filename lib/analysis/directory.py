@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lib.analysis import landscape
+from lib.data.loading import compact_repeated_text
 from lib.figures import text_tables
 
 MAX_SHOWN = 500
@@ -69,11 +70,10 @@ def directory_table(
     table["opened_year"] = ids.map(centres.set_index("centre_id")["opened_year"]).astype("Int64")
     table["size_band"] = size_band(table["employees"])
     table["capability_text"] = capability_labels(table["capabilities"], capability_names)
-    table["search_text"] = (
-        table["name"].fillna("") + " " + table["organisation"].fillna("") + " " + table["town"].fillna("")
-    ).str.lower()
-    table["modality_text"] = table["modality"].fillna("").str.lower()
-    return table.reset_index(drop=True)
+    # No search column of its own: a lower-cased copy of name, company and town was the largest
+    # column at a million sites (~90 MiB); the search reads those columns ignoring case instead.
+    # Repeating text (capability lists, modality) as categoricals when the table is large.
+    return compact_repeated_text(table.reset_index(drop=True))
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,19 @@ def directory_mask(
 ) -> pd.Series:
     """Rows passing the shared filters and the directory query (every word of a search must match)."""
     mask = landscape.facility_mask(table, long, filters)
-    for word in query.search.lower().split():
-        mask &= table["search_text"].str.contains(word, regex=False)
+    for word in query.search.split():
+        # Name already holds the company for sites; organisation adds a centre's operator.
+        mask &= _contains(table["name"], word) | _contains(table["organisation"], word) | _contains(table["town"], word)
     if query.modality.strip():
-        mask &= table["modality_text"].str.contains(query.modality.strip().lower(), regex=False)
+        mask &= _contains(table["modality"], query.modality.strip())
     if query.size_bands:
         mask &= table["size_band"].isin(query.size_bands)
     return mask
+
+
+def _contains(values: pd.Series, word: str) -> pd.Series:
+    """``word`` anywhere in ``values``, ignoring case; missing text never matches."""
+    return values.str.contains(word, case=False, regex=False).fillna(False).astype(bool)
 
 
 def search_directory(

@@ -65,6 +65,19 @@ def release_unused_memory() -> None:
         pass
 
 
+def return_freed_heap() -> None:
+    """Give the C heap's free pages back to the operating system (glibc ``malloc_trim``).
+
+    A page's run builds and drops working arrays (the map's grid at a million sites: ~130 MiB);
+    glibc keeps freed heap memory resident unless told, so the server would carry every page's
+    peak for the rest of its life. ~3 ms at a million sites (measured), so it runs after every
+    run; unlike :func:`release_unused_memory` it touches no Python objects."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:  # not glibc (macOS, musl): nothing to trim
+        pass
+
+
 def compact_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its repeating text columns held as categoricals (sorted categories, so a sort
     on them is still alphabetical), when it has at least ``config.COMPACT_MIN_ROWS`` rows.

@@ -95,7 +95,9 @@ def _directory_table(
     version: str,
 ) -> pd.DataFrame:
     # A resource, not cache_data: 100k rows would be unpickled on every rerun; callers never mutate it.
-    return directory.directory_table(_facility_frame, _sites, _centres, _capability_names)
+    table = directory.directory_table(_facility_frame, _sites, _centres, _capability_names)
+    release_unused_memory()  # a cache miss: hand its working memory back (see _gap_table)
+    return table
 
 
 def directory_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -209,12 +211,17 @@ def _gap_table(
 ) -> pd.DataFrame:
     long = landscape.restrict_long(_long, scopes)
     long = long if proposal is None else gaps.add_proposal(long, proposal)
-    return gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
+    table = gaps.gap_table(long, _capabilities, _regions, lad_centroids(), region_centroids(), kinds=kinds)
+    del long
+    release_unused_memory()  # a cache miss: its working copies of the long table (~170 MiB at 1M sites) go back
+    return table
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _coverage_table(_facilities: pd.DataFrame, _bres, _gva, version: str) -> pd.DataFrame:
-    return coverage.coverage_table(_facilities, _bres, _gva)
+    table = coverage.coverage_table(_facilities, _bres, _gva)
+    release_unused_memory()  # a cache miss: hand its working memory back (see _gap_table)
+    return table
 
 
 def coverage_table() -> pd.DataFrame:
