@@ -47,6 +47,17 @@ class DatasetError(Exception):
         return f"{self.file}: {self.message}"
 
 
+def _libc():
+    """glibc, or None elsewhere (macOS, musl): nothing to trim there."""
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
 def release_unused_memory() -> None:
     """Hand memory freed after a large load back to the operating system (glibc keeps it
     otherwise), so a long-running server's footprint is what it holds, not what it once parsed.
@@ -59,10 +70,7 @@ def release_unused_memory() -> None:
     gc.collect()
     gc.freeze()
     pa_arrow.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except OSError:  # not glibc (macOS, musl): nothing to trim
-        pass
+    return_freed_heap()
 
 
 def return_freed_heap() -> None:
@@ -72,10 +80,8 @@ def return_freed_heap() -> None:
     glibc keeps freed heap memory resident unless told, so the server would carry every page's
     peak for the rest of its life. ~3 ms at a million sites (measured), so it runs after every
     run; unlike :func:`release_unused_memory` it touches no Python objects."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except OSError:  # not glibc (macOS, musl): nothing to trim
-        pass
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def compact_repeated_text(frame: pd.DataFrame) -> pd.DataFrame:

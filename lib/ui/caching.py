@@ -145,16 +145,18 @@ def _boundary_lookups() -> tuple[boundaries.BoundaryLookup, boundaries.BoundaryL
     return boundaries.locate_boundary_file("itl1"), boundaries.locate_boundary_file("lad")
 
 
-def _on_shipped_outline() -> bool:
-    """No boundary file anywhere: the maps draw the shipped outline's precomputed lines and label
-    points (lib/geo/outline.py), with no geopandas in the server. A README install offline."""
+@st.cache_resource(show_spinner=False)
+def _shipped_outline_lines():
+    """No boundary file anywhere (a README install offline): the shipped outline's precomputed
+    lines (lib/geo/outline.py), read once, so the maps need no geopandas. None otherwise, or if
+    the lines file is unusable (then the outline itself is read the usual way)."""
     itl1, lad = _boundary_lookups()
-    return itl1.path is None and lad.path is None
+    return outline.read_lines() if itl1.path is None and lad.path is None else None
 
 
 def boundary_message() -> str:
     """Where the map's region boundaries come from (or why there are none), for the map's notes."""
-    if _on_shipped_outline() and outline.read_lines() is not None:
+    if _shipped_outline_lines() is not None:
         return boundaries.outline_message(_boundary_lookups()[0].message)
     return boundary_layers().message
 
@@ -167,7 +169,7 @@ def region_geojson() -> dict | None:
 
 @st.cache_resource(show_spinner=False)
 def region_outlines():
-    lines = outline.read_lines() if _on_shipped_outline() else None
+    lines = _shipped_outline_lines()
     if lines is None:
         shapes = boundary_layers().itl1
         lines = None if shapes is None else boundaries.outline_coordinates(shapes)
@@ -192,7 +194,7 @@ def read_upload(_data: bytes, file_id: str, file: str, sheet: str | None):
 
 @st.cache_resource(show_spinner=False)
 def region_centroids() -> pd.DataFrame | None:
-    points = outline.read_label_points() if _on_shipped_outline() else None
+    points = outline.read_label_points() if _shipped_outline_lines() is not None else None
     if points is not None:
         return points
     shapes = boundary_layers().itl1

@@ -27,6 +27,18 @@ REGION_DOT_JS = (
 }"""
 )
 
+
+def pick_region_on_region_map(page, code: str) -> None:
+    """On the Map page: show the regions layer, click region ``code``'s dot, wait for the filter."""
+    page.get_by_text("Regions coloured by a measure").click()
+    page.wait_for_function("() => window.location.search.includes('layer=regions')", timeout=READY_TIMEOUT_MS)
+    wait_until_drawn(page)
+    spot = page.evaluate(REGION_DOT_JS, code)  # the region's labelled dot on the region map
+    page.mouse.click(spot["x"], spot["y"])
+    page.wait_for_function(f"() => window.location.search.includes('region={code}')", timeout=READY_TIMEOUT_MS)
+    wait_until_drawn(page)
+
+
 # The on-screen dot of the facility map farthest from every other dot (so a click hits only it),
 # away from the legend and the edges of the map.
 LONELY_DOT_JS = (
@@ -71,13 +83,7 @@ def test_map_page_draws_offline_and_a_region_click_filters(page, app_url):
     assert box and box["width"] > 600 and box["height"] > 400  # one large map of the sites
     before = facility_count(page)
 
-    page.get_by_text("Regions coloured by a measure").click()
-    page.wait_for_function("() => window.location.search.includes('layer=regions')", timeout=READY_TIMEOUT_MS)
-    wait_until_drawn(page)
-    spot = page.evaluate(REGION_DOT_JS, "TLM")  # Scotland's labelled dot on the region map
-    page.mouse.click(spot["x"], spot["y"])
-    page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=READY_TIMEOUT_MS)
-    wait_until_drawn(page)
+    pick_region_on_region_map(page, "TLM")
     page.wait_for_function(
         "(before) => { const m = Array.from(document.querySelectorAll('[data-testid=stMarkdown]'))"
         ".find(e => e.innerText.includes('facilities match the filters'));"

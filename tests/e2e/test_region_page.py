@@ -66,7 +66,7 @@ def test_a_copied_link_reproduces_a_comparison(browser, app_url):
 
 
 def test_a_region_clicked_on_the_map_opens_its_profile(page, app_url):
-    from tests.e2e.test_map_page import REGION_DOT_JS
+    from tests.e2e.test_map_page import pick_region_on_region_map
 
     # A profile seen earlier in the same session must not stick: the link's region wins.
     page.goto(f"{app_url}/region?area=TLC")
@@ -74,13 +74,7 @@ def test_a_region_clicked_on_the_map_opens_its_profile(page, app_url):
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Map").click()
     page.wait_for_function("() => window.location.pathname.endsWith('/map')", timeout=READY_TIMEOUT_MS)
     wait_until_drawn(page)
-    page.get_by_text("Regions coloured by a measure").click()
-    page.wait_for_function("() => window.location.search.includes('layer=regions')", timeout=READY_TIMEOUT_MS)
-    wait_until_drawn(page)
-    spot = page.evaluate(REGION_DOT_JS, "TLM")  # Scotland's labelled dot on the region map
-    page.mouse.click(spot["x"], spot["y"])
-    page.wait_for_function("() => window.location.search.includes('region=TLM')", timeout=READY_TIMEOUT_MS)
-    wait_until_drawn(page)
+    pick_region_on_region_map(page, "TLM")
     page.get_by_role("link", name="Open the Scotland profile").click()
     page.wait_for_function("() => window.location.pathname.endsWith('/region')", timeout=READY_TIMEOUT_MS)
     page.wait_for_function("() => window.location.search.includes('area=TLM')", timeout=READY_TIMEOUT_MS)
