@@ -120,6 +120,10 @@ WAIT_FOR_CHARTS_JS = """
   return charts.every(c => {
     const plot = c.querySelector('.js-plotly-plot');
     if (!plot) return false;
+    // Plotly can draw first at its default 700 px and lay out again at the column's width a moment
+    // later: the chart is not drawn until its figure is as wide as its element.
+    const drawnWidth = plot._fullLayout && plot._fullLayout.width;
+    if (!drawnWidth || Math.abs(drawnWidth - plot.getBoundingClientRect().width) > 2) return false;
     const isMap = plot.querySelector('.maplibregl-map, .mapboxgl-map');
     if (isMap) {
       // The canvas exists before MapLibre has painted: wait until every map says it is loaded.
@@ -196,3 +200,30 @@ def wait_until_drawn(page, timeout_ms: int = READY_TIMEOUT_MS, settle_ms: int = 
     # The script state flips to running shortly after load; give it a moment before polling.
     page.wait_for_timeout(settle_ms)
     page.wait_for_function(WAIT_FOR_CHARTS_JS, timeout=timeout_ms, polling=100)
+    wait_until_charts_hold_still(page, timeout_ms)
+
+
+# Where each chart's plot area is on screen. A chart can be drawn once and then laid out again a
+# moment later (Plotly's autosize after the columns settle: one map moved ~90 px in 1 of 5 loads),
+# so a test that aims a click from the first geometry can miss.
+CHART_GEOMETRY_JS = """
+() => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')).map(gd => {
+  const box = gd.getBoundingClientRect();
+  const size = gd._fullLayout ? [gd._fullLayout.width, gd._fullLayout.height] : [0, 0];
+  return [Math.round(box.left), Math.round(box.top), Math.round(box.width), Math.round(box.height), ...size];
+})
+"""
+
+
+def wait_until_charts_hold_still(page, timeout_ms: int = READY_TIMEOUT_MS, interval_ms: int = 250) -> None:
+    """Wait until every chart's position and size are the same in two looks ``interval_ms`` apart."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    before = page.evaluate(CHART_GEOMETRY_JS)
+    while True:
+        page.wait_for_timeout(interval_ms)
+        now = page.evaluate(CHART_GEOMETRY_JS)
+        if now == before:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"charts still moving after {timeout_ms} ms: {before} -> {now}")
+        before = now
