@@ -38,9 +38,9 @@ st.caption(
 )
 codes = [area, versus] if versus else [area]
 
-# The default landscape: every status, sites making human medicines, diagnostics or packaging.
-facility_frame = caching.filtered_facilities(landscape.Filters())
-directory_table = caching.directory_tables()[0]
+# Every facility; each profile keeps its area's rows in the default landscape (every status, sites
+# making human medicines, diagnostics or packaging) itself, so no filtered copy of all rows is made.
+facility_frame = caching.facility_tables()[0]
 names = caching.capability_names()
 # The default landscape (scope) the other pages count: the sidebar filters do not apply here.
 gap_table = caching.gap_table(landscape.Filters())
@@ -109,7 +109,7 @@ for i, (code, column) in enumerate(block("Capabilities against the UK")):
             st.caption("No gap: every capability is held at least at half the UK rate.")
         else:
             st.markdown(markdown_table(gaps_shown))
-        changes = region_profile.proposed_changes(facility_frame, p["capability"], code)
+        changes = region_profile.proposed_changes(p["facilities"], p["capability"], code)
         st.markdown("**What proposed facilities would change**")
         if changes.empty:
             st.caption("No facility proposed or under construction in the data here.")
@@ -165,13 +165,12 @@ for i, (code, column) in enumerate(block("The industry in official statistics"))
         )
 
 for i, (code, column) in enumerate(block("Facilities")):
-    # The Directory's rows of the same facilities (same region test: no id lookup over 100k rows).
-    rows = region_profile.area_facilities(directory_table, code)
+    rows = profiles[code]["facilities"]
     with column:
         if len(rows) > directory.MAX_SHOWN:  # a grid of 100k rows is megabytes per rerun
             st.caption(f"The first {directory.MAX_SHOWN:,} of {len(rows):,}; the downloads have them all.")
         st.dataframe(
-            region_profile.facility_list(rows, directory.MAX_SHOWN),
+            region_profile.facility_list(rows, names, directory.MAX_SHOWN),
             hide_index=True,
             width="stretch",
             height=420,
@@ -181,7 +180,7 @@ for i, (code, column) in enumerate(block("Facilities")):
             },
         )
         widgets.download_buttons(
-            lambda rows=rows: directory.export_table(rows),
+            lambda rows=rows: region_profile.facility_export(rows, frames["sites"], frames["centres"], names),
             f"facilities-{slug(region_profile.area_name(code))}",
             key=f"region-facilities-{i}",
         )

@@ -30,7 +30,21 @@ from bench.browser import Session, measure_rss
 from bench.report import APP, BASELINE, FLOOR, FLOOR_CHROME, MAP_PAGE
 from tests.e2e.harness import ROOT, launch_chromium, streamlit_server
 
-DEFAULT_PAGES = ["overview", "map", "gaps", "investment", "centres", "directory", "present", "import", "about"]
+DEFAULT_PAGES = [
+    "overview",
+    "map",
+    "region",
+    "gaps",
+    "investment",
+    "centres",
+    "directory",
+    "present",
+    "import",
+    "about",
+]
+# Sizes at which every page also gets a fresh server of its own and its RSS is read (the 1M target
+# is "every page"; at smaller sizes the map page's RSS stands for them).
+DEFAULT_PAGE_RSS_SIZES = [1_000_000]
 BASELINE_SCRIPT = ROOT / "bench" / "baseline" / "app.py"
 FLOOR_SCRIPT = ROOT / "bench" / "floor" / "app.py"
 FLOOR_CHROME_SCRIPT = ROOT / "bench" / "floor_chrome" / "app.py"
@@ -91,7 +105,23 @@ def time_pages(rec, browser, size, app, url, pages, repeat, timeout_ms):
         )
 
 
-def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url, chrome_url):
+def page_rss(rec, browser, size, app_env, pages, repeats, timeout_ms):
+    """Every page but the map (measured with the baseline) on a fresh server of its own: RSS with
+    its first session drawn, so each page's figure is its own and not what an earlier page left."""
+    for repeat in range(1, repeats + 1):
+        for page in [p for p in pages if p != MAP_PAGE]:
+            with streamlit_server("dashboard.py", env=app_env, startup_timeout_s=120) as (url, process):
+                rec.measure(
+                    size,
+                    APP,
+                    page,
+                    "rss1_mib",
+                    repeat,
+                    lambda: measure_rss(browser, url + page_path(page), process.pid, timeout_ms, sessions=1)[0],
+                )
+
+
+def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url, chrome_url, rss_every_page=False):
     app_env, base_env = datasets.app_env(size, folder), datasets.baseline_env(folder)
     with (
         streamlit_server("dashboard.py", env=app_env, startup_timeout_s=120) as (app_url, _),
@@ -129,6 +159,8 @@ def run_size(rec, browser, size, folder, pages, repeats, timeout_ms, floor_url, 
                 rec.measure(size, app, MAP_PAGE, "rss1_mib", repeat, both)
                 # A failed RSS1 measurement fails this one too (KeyError), recorded with its reason.
                 rec.measure(size, app, MAP_PAGE, "rss5_mib", repeat, lambda: pair["rss"][1])
+    if rss_every_page:
+        page_rss(rec, browser, size, app_env, pages, repeats, timeout_ms)
 
 
 def machine_description() -> str:
@@ -181,7 +213,8 @@ def write_report(path: Path, records: list[dict], pages: list[str], sizes: list,
             "Both on the page's own clock, from the press on the option (or the release that ends the box)",
             "to the first animation frame drawn after the new run (not the automation's round trips).",
             "*RSS*: the server process's resident memory on a fresh server with 1, then 5 sessions open",
-            "on the map page. Every app (dashboard, baseline, floors) is started the way the README's",
+            "on the map page; at the sizes in `--page-rss-sizes`, also every other page on a fresh server",
+            "of its own with 1 session. Every app (dashboard, baseline, floors) is started the way the README's",
             "`bash scripts/app.sh` starts the dashboard: `python -m lib.ui.launch`, settings from",
             "`.streamlit/config.toml`. The baseline (`bench/baseline/app.py`, source below) is the plain",
             "app a user would write; the floor (`bench/floor/app.py`) is one tiny Plotly chart, measured",
@@ -234,6 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pages", nargs="+", default=DEFAULT_PAGES)
+    parser.add_argument(
+        "--page-rss-sizes",
+        type=int,
+        nargs="*",
+        default=DEFAULT_PAGE_RSS_SIZES,
+        help="sizes at which every page's RSS is read on a fresh server of its own",
+    )
     parser.add_argument("--data-root", type=Path, default=datasets.DEFAULT_ROOT)
     parser.add_argument("--timeout-s", type=float, default=300.0, help="per measurement")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
@@ -275,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
                             timeout_ms,
                             floor_url,
                             chrome_url,
+                            rss_every_page=size in args.page_rss_sizes,
                         )
                     except Exception:  # a server that will not start at one size must not lose the others
                         print(f"{datasets.size_label(size)}: aborted\n{traceback.format_exc()}", flush=True)

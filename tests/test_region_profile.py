@@ -214,8 +214,8 @@ def test_shared_scales_only_between_two_regions(embedded, facility_frame, gap_ta
 
 
 def test_facility_list_links_each_row_to_its_directory_profile(facility_frame):
-    rows = facility_frame.loc[facility_frame["itl1_code"] == "TLL"].assign(capability_text="")
-    listed = region_profile.facility_list(rows)
+    rows = region_profile.area_facilities(facility_frame, "TLL")
+    listed = region_profile.facility_list(rows, {})
     assert sorted(listed["Profile"]) == sorted("directory?site=" + rows["facility_id"])
     operational = listed["Status"] == "operational"
     assert not (operational.astype(int).diff().fillna(0) > 0).any()  # operational rows first
@@ -278,9 +278,17 @@ def test_the_listed_facilities_are_the_profiles(facility_frame, embedded, code):
 
     names = dict(zip(embedded["capabilities"]["capability_id"], embedded["capabilities"]["name"]))
     table = directory.directory_table(facility_frame, embedded["sites"], embedded["centres"], names)
-    rows = region_profile.area_facilities(table, code)
-    assert sorted(rows["facility_id"]) == sorted(region_profile.area_facilities(facility_frame, code)["facility_id"])
-    assert len(region_profile.facility_list(rows, 5)) == min(5, len(rows))
+    facilities = region_profile.area_facilities(facility_frame, code)
+    # The download is the Directory's export of the same facilities, built from the area's rows only.
+    exported = region_profile.facility_export(facilities, embedded["sites"], embedded["centres"], names)
+    pd.testing.assert_frame_equal(
+        exported, directory.export_table(region_profile.area_facilities(table, code)), check_dtype=False
+    )
+    # The grid shows the Directory's capability names for the rows it lists.
+    listed = region_profile.facility_list(facilities, names, 5)
+    assert len(listed) == min(5, len(facilities))
+    shown = table.set_index("facility_id").loc[listed["Profile"].str.removeprefix("directory?site="), "capability_text"]
+    assert list(listed["Capabilities"]) == list(shown.astype(str))
 
 
 def test_programme_note_counts_awards_with_no_amount():
