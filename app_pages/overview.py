@@ -17,15 +17,10 @@ st.markdown("Where the UK can make medicines, where capability is missing, and w
 frames = caching.require("sites", "centres", "investments", "regions", "capabilities")
 view = state.view()
 filters, facilities = view.filters, view.facilities
-headline = key_figures.headline_figures(facilities, frames["investments"], filters)
-
-cols = st.columns(4)
-cols[0].metric("Manufacturing sites", f"{headline['sites']:,}")
-cols[1].metric("Innovation centres", f"{headline['centres']:,}")
-cols[2].metric("Regions with a facility", f"{headline['regions_covered']} of 12")
-cols[3].metric("Traced public grants", headline["traced_investment_label"])
-st.caption(headline["as_of_note"] + " Source: project dataset of public, cited pages (see About the data).")
-
+# The headline figures sit above the map but are sent after it: the browser fetches the chart
+# code (~4.7 MB of JavaScript) only when the first chart reaches it, and the figures are quick
+# to compute and draw. The half-and-half columns below are laid out first, empty.
+figures_slot = st.container()
 # Half and half: the UK is tall and narrow, so the map fills its height in half the width, and the
 # lists beside it get the room their tables need on a laptop.
 map_column, lists_column = st.columns(2, gap="large")
@@ -40,6 +35,15 @@ with map_column:
         fill_height=OVERVIEW_MAP_HEIGHT,
     )
     st.page_link("app_pages/map.py", label="Explore the map", icon=":material/map:")
+
+headline = key_figures.headline_figures(facilities, frames["investments"], filters)
+with figures_slot:
+    cols = st.columns(4)
+    cols[0].metric("Manufacturing sites", f"{headline['sites']:,}")
+    cols[1].metric("Innovation centres", f"{headline['centres']:,}")
+    cols[2].metric("Regions with a facility", f"{headline['regions_covered']} of 12")
+    cols[3].metric("Traced public grants", headline["traced_investment_label"])
+    st.caption(headline["as_of_note"] + " Source: project dataset of public, cited pages (see About the data).")
 
 with lists_column:
     st.subheader("Largest capability gap in each of the worst-served regions", anchor=False)

@@ -5,7 +5,7 @@ in both and the difference reads across."""
 
 import streamlit as st
 
-from lib.analysis import directory, landscape, region_profile
+from lib.analysis import landscape, region_profile
 from lib.data.export import slug
 from lib.figures import map_figures, region_figures, theme
 from lib.figures.text_tables import markdown_table, markdown_text
@@ -61,6 +61,11 @@ scales = region_profile.shared_scales(profiles)
 # Side by side, titles wrap for a half-width column and keep room for the same number of lines.
 title_chars = region_figures.NARROW_TITLE_CHARS if len(codes) > 1 else region_figures.WIDE_TITLE_CHARS
 title_lines = region_figures.NARROW_TITLE_LINES if len(codes) > 1 else 1
+# Side by side, the lists keep the columns that fit half the page at 1366 px without spilling over.
+facility_columns = ["Name", "Status", "Town"] if len(codes) > 1 else ["Name", "Type", "Status", "Town", "Employees"]
+centre_columns = (
+    ["Centre", "Status", "MMIP proposal"] if len(codes) > 1 else ["Centre", "Town", "Status", "MMIP proposal"]
+)
 
 
 def fitted(fig):
@@ -73,15 +78,9 @@ def block(title: str):
     return zip(codes, st.columns(len(codes), gap="large"))
 
 
-for code, column in block("In one sentence"):
-    p = profiles[code]
-    with column, st.container(border=True):
-        counts = region_profile.facility_counts(p["facilities"])
-        levels = region_profile.level_counts(p["capability"])
-        st.markdown(f"#### {region_profile.area_name(code)}")
-        st.markdown(region_profile.headline(code, counts, levels, p["money"], p["cover"]))
-        if p["cover"].low:
-            st.caption(region_profile.low_coverage_reason(p["cover"]))
+# The sentences sit above the maps but are written after them: the browser fetches the chart code
+# (~4.7 MB of JavaScript) only when the first chart reaches it. Their columns are laid out first, empty.
+sentence_columns = dict(block("In one sentence"))
 
 outlines, geojson = caching.region_outlines(), caching.region_geojson()
 rings = map_figures.region_rings(geojson) if geojson else None
@@ -93,6 +92,17 @@ for i, (code, column) in enumerate(block("Sites and centres")):
             key=f"region-map-{i}",
             finding=map_figures.facility_map_caption(facilities),
         )
+
+for code, column in sentence_columns.items():
+    p = profiles[code]
+    with column, st.container(border=True):
+        counts = region_profile.facility_counts(p["facilities"])
+        levels = region_profile.level_counts(p["capability"])
+        st.markdown(f"#### {region_profile.area_name(code)}")
+        st.markdown(region_profile.headline(code, counts, levels, p["money"], p["cover"]))
+        if p["cover"].low:
+            st.caption(region_profile.low_coverage_reason(p["cover"]))
+
 
 for i, (code, column) in enumerate(block("Capabilities against the UK")):
     p = profiles[code]
@@ -142,8 +152,13 @@ for code, column in block("Centres of excellence"):
         if hosted.empty:
             st.caption(f"No innovation centre listed in {region_profile.area_name(code)}.")
         else:
-            # A grid of fixed height: the UK's 27 centres and a region's one line up with the next block.
-            st.dataframe(hosted, hide_index=True, width="stretch", height=min(36 + 35 * len(hosted), 320))
+            shown = hosted.head(region_profile.CENTRES_SHOWN)
+            st.markdown(markdown_table(shown[centre_columns], links={"Centre": shown["Profile"]}))
+            if len(hosted) > len(shown):
+                st.caption(
+                    f"{len(shown)} of {len(hosted)}; every centre, with its capabilities, is on the Centres of "
+                    "excellence page."
+                )
 
 for i, (code, column) in enumerate(block("The industry in official statistics")):
     p = profiles[code]
@@ -167,17 +182,11 @@ for i, (code, column) in enumerate(block("The industry in official statistics"))
 for i, (code, column) in enumerate(block("Facilities")):
     rows = profiles[code]["facilities"]
     with column:
-        if len(rows) > directory.MAX_SHOWN:  # a grid of 100k rows is megabytes per rerun
-            st.caption(f"The first {directory.MAX_SHOWN:,} of {len(rows):,}; the downloads have them all.")
-        st.dataframe(
-            region_profile.facility_list(rows, names, directory.MAX_SHOWN),
-            hide_index=True,
-            width="stretch",
-            height=420,
-            column_config={
-                "Name": st.column_config.TextColumn(width="medium"),
-                "Profile": st.column_config.LinkColumn("Directory", display_text="Open profile"),
-            },
+        listed = region_profile.facility_list(rows, names, region_profile.FACILITIES_SHOWN)
+        st.markdown(markdown_table(listed[facility_columns], links={"Name": listed["Profile"]}))
+        st.markdown(
+            f"{len(listed):,} of {len(rows):,}, operational first, then by name. "
+            f"[Every one in the Directory]({region_profile.area_directory_link(code)}), or in the downloads:"
         )
         widgets.download_buttons(
             lambda rows=rows: region_profile.facility_export(rows, frames["sites"], frames["centres"], names),

@@ -10,7 +10,7 @@ import pytest
 from lib.analysis import investment, landscape, region_profile
 from lib.data.schemas import ITL1_CODES, ITL1_NAMES
 from lib.figures import theme
-from tests.apptest_helpers import assert_healthy, open_page
+from tests.apptest_helpers import assert_healthy, markdown_tables, open_page
 
 PAGE = "app_pages/region.py"
 
@@ -97,3 +97,32 @@ def test_missing_official_statistics_are_named_and_the_rest_still_shows(tmp_path
     assert not at.exception
     assert any("ons_bres_pharma_jobs_itl1.parquet" in e.value for e in at.error)
     assert headlines(at) and "BRES jobs dataset is not loaded" in " ".join(c.value for c in at.caption)
+
+
+def test_the_facility_list_reads_as_text_and_its_directory_link_opens_the_same_rows(facility_frame):
+    at = open_page(PAGE, query={"area": "TLD"})
+    assert_healthy(at)
+    area_rows = region_profile.area_facilities(facility_frame, "TLD")
+    assert len(area_rows) > region_profile.FACILITIES_SHOWN  # the list is cut short, and says so
+    [listed] = [t for t in markdown_tables(at) if "Name" in t.columns]
+    assert len(listed) == region_profile.FACILITIES_SHOWN
+    [note] = [m.value for m in at.markdown if "Every one in the Directory" in m.value]
+    assert note.startswith(f"{region_profile.FACILITIES_SHOWN:,} of {len(area_rows):,}, operational first")
+    assert "](directory?region=TLD)" in note
+    # Each name links to its own profile in the Directory.
+    [table_markdown] = [m.value for m in at.markdown if m.value.startswith("| Name |")]
+    first_id = region_profile.facility_list(area_rows, {}, 1)["Profile"].iloc[0]
+    assert f"]({first_id})" in table_markdown.splitlines()[2]
+    # The link's page: the Directory counts exactly the profile's facilities.
+    directory = open_page("app_pages/directory.py", query={"region": "TLD"})
+    assert_healthy(directory)
+    assert any(m.value.startswith(f"**{len(area_rows):,}** of ") for m in directory.markdown)
+
+
+def test_the_uk_lists_eight_centres_and_names_the_page_with_every_one():
+    at = open_page(PAGE, query={"area": "TLI", "vs": "UK"})
+    assert_healthy(at)
+    region, uk = [t for t in markdown_tables(at) if "Centre" in t.columns]
+    assert 0 < len(region) < region_profile.CENTRES_SHOWN
+    assert len(uk) == region_profile.CENTRES_SHOWN
+    assert any(c.value.startswith(f"{region_profile.CENTRES_SHOWN} of ") for c in at.caption)

@@ -32,3 +32,11 @@ def test_missing_numbers_are_empty_not_nan():
 
 def test_an_empty_frame_still_has_its_header():
     assert _rows(markdown_table(pd.DataFrame({"region": pd.Series([], dtype=str)}))) == ["| region |", "| --- |"]
+
+
+def test_a_linked_column_links_each_row_to_its_own_address_and_its_text_stays_text():
+    frame = pd.DataFrame({"Name": ["Acme [Ltd](x)", "Beta"], "Town": ["Hull", "Leeds"]}, index=[7, 3])
+    urls = pd.Series({3: "directory?site=S0002", 7: "directory?site=S0001) [x](https://evil.example"})
+    rows = _rows(markdown_table(frame, links={"Name": urls}))
+    assert rows[2] == r"| [Acme \[Ltd\]\(x\)](directory?site=S0001%29%20%5Bx%5D%28https%3A//evil.example) | Hull |"
+    assert rows[3] == "| [Beta](directory?site=S0002) | Leeds |"

@@ -280,9 +280,10 @@ def centres_hosted(facilities: pd.DataFrame, centres: pd.DataFrame, capability_n
     return pd.DataFrame(
         {
             "Centre": rows["name"],
+            "Profile": directory_link(rows["centre_id"]),
             "Town": rows["town"].fillna("no single place"),
             "Status": rows["status"],
-            "MMIP proposal it answers": rows["mmip_proposal"].fillna("–"),
+            "MMIP proposal": rows["mmip_proposal"].fillna("–"),
             "Capabilities": caps,
         }
     ).reset_index(drop=True)
@@ -534,10 +535,22 @@ def directory_link(facility_ids: pd.Series) -> pd.Series:
     return "directory?site=" + facility_ids.astype(str)
 
 
+# The lists on the page are text to read out, not grids to browse: the Directory and the
+# downloads have every row. (Text also spares the browser ~1 MB of grid code; see text_tables.)
+FACILITIES_SHOWN = 12
+CENTRES_SHOWN = 8
+
+
+def area_directory_link(code: str) -> str:
+    """The Directory with its region filter set to the area (every status, the default scope: the
+    profile's rows), or unfiltered for the UK."""
+    return "directory" if code == UK else f"directory?region={code}"
+
+
 def facility_list(facilities: pd.DataFrame, capability_names: dict[str, str], limit: int | None = None) -> pd.DataFrame:
     """The area's facilities (rows of :func:`area_facilities`) to read on screen, operational
-    first, then by name. Only the first ``limit`` rows get their text built: a grid shows a few
-    hundred, and at a million sites the Directory's table of every row held ~200 MiB more."""
+    first, then by name. Only the first ``limit`` rows get their text built: the page lists a
+    dozen, and at a million sites the Directory's table of every row held ~200 MiB more."""
     status_rank = (~facilities["status"].isin(landscape.ACTIVE_STATUSES)).astype(int)
     rows = facilities.assign(_rank=status_rank).sort_values(["_rank", "name"], kind="stable").head(limit)
     employees = rows["employees"].astype("Float64")

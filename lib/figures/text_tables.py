@@ -10,6 +10,7 @@ JavaScript for ``st.table`` or ``st.dataframe``), so a page made of text and cha
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -41,14 +42,23 @@ def _cell_text(values: pd.Series) -> pd.Series:
     return escape_markdown(text)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
+def markdown_table(frame: pd.DataFrame, links: dict[str, pd.Series] | None = None) -> str:
     """``frame`` as a Markdown table: its columns as headers, numbers right-aligned with
-    thousands separators, every cell escaped."""
+    thousands separators, every cell escaped.
+
+    ``links``: a column's cells become links, each to its URL in the Series given (aligned on
+    ``frame``'s index), e.g. a relative ``directory?site=S0001``. The URL is percent-encoded, so
+    it can only ever be a link to that address; the cell's text stays escaped text."""
+    links = links or {}
     numeric = [
         pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
     ]
     header = "| " + " | ".join(escape_markdown(pd.Series(frame.columns))) + " |"
     rule = "| " + " | ".join("---:" if n else "---" for n in numeric) + " |"
-    cells = pd.DataFrame({i: _cell_text(frame[c]).to_numpy() for i, c in enumerate(frame.columns)})
+    texts = {c: _cell_text(frame[c]) for c in frame.columns}
+    for column, urls in links.items():
+        address = urls.reindex(frame.index).astype("string").fillna("").map(lambda url: quote(url, safe="/?=&"))
+        texts[column] = "[" + texts[column] + "](" + address + ")"
+    cells = pd.DataFrame({i: texts[c].to_numpy() for i, c in enumerate(frame.columns)})
     rows = ("| " + cells.agg(" | ".join, axis=1) + " |") if len(cells) else pd.Series([], dtype="string")
     return "\n".join([header, rule, *rows])
