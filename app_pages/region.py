@@ -147,7 +147,7 @@ for i, (code, column) in enumerate(block("Public money received")):
         st.caption(region_profile.money_note(cash, code))
 
 for code, column in block("Centres of excellence"):
-    hosted = region_profile.centres_hosted(profiles[code]["facilities"], frames["centres"], names)
+    hosted = region_profile.centres_hosted(profiles[code]["facilities"], frames["centres"])
     with column:
         if hosted.empty:
             st.caption(f"No innovation centre listed in {region_profile.area_name(code)}.")
@@ -155,10 +155,7 @@ for code, column in block("Centres of excellence"):
             shown = hosted.head(region_profile.CENTRES_SHOWN)
             st.markdown(markdown_table(shown[centre_columns], links={"Centre": shown["Profile"]}))
             if len(hosted) > len(shown):
-                st.caption(
-                    f"{len(shown)} of {len(hosted)}; every centre, with its capabilities, is on the Centres of "
-                    "excellence page."
-                )
+                st.caption(region_profile.centres_note(len(shown), len(hosted)))
 
 for i, (code, column) in enumerate(block("The industry in official statistics")):
     p = profiles[code]
@@ -184,10 +181,7 @@ for i, (code, column) in enumerate(block("Facilities")):
     with column:
         listed = region_profile.facility_list(rows, names, region_profile.FACILITIES_SHOWN)
         st.markdown(markdown_table(listed[facility_columns], links={"Name": listed["Profile"]}))
-        st.markdown(
-            f"{len(listed):,} of {len(rows):,}, operational first, then by name. "
-            f"[Every one in the Directory]({region_profile.area_directory_link(code)}), or in the downloads:"
-        )
+        st.markdown(region_profile.facility_list_note(len(listed), len(rows), code))
         widgets.download_buttons(
             lambda rows=rows: region_profile.facility_export(rows, frames["sites"], frames["centres"], names),
             f"facilities-{slug(region_profile.area_name(code))}",

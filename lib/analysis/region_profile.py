@@ -272,11 +272,11 @@ def money_note(cash: Money, code: str) -> str:
     return note
 
 
-def centres_hosted(facilities: pd.DataFrame, centres: pd.DataFrame, capability_names: dict[str, str]) -> pd.DataFrame:
-    """The innovation centres among ``facilities``, with the MMIP proposal each answers."""
+def centres_hosted(facilities: pd.DataFrame, centres: pd.DataFrame) -> pd.DataFrame:
+    """The innovation centres among ``facilities``, with the MMIP proposal each answers (their
+    capabilities are on the Centres of excellence page)."""
     ids = facilities.loc[facilities["kind"] == landscape.CENTRE, "facility_id"]
     rows = centres.loc[centres["centre_id"].isin(ids)]
-    caps = rows["capabilities"].map(lambda c: ", ".join(capability_names.get(x, x) for x in c) or "none listed")
     return pd.DataFrame(
         {
             "Centre": rows["name"],
@@ -284,7 +284,6 @@ def centres_hosted(facilities: pd.DataFrame, centres: pd.DataFrame, capability_n
             "Town": rows["town"].fillna("no single place"),
             "Status": rows["status"],
             "MMIP proposal": rows["mmip_proposal"].fillna("–"),
-            "Capabilities": caps,
         }
     ).reset_index(drop=True)
 
@@ -545,6 +544,18 @@ def area_directory_link(code: str) -> str:
     """The Directory with its region filter set to the area (every status, the default scope: the
     profile's rows), or unfiltered for the UK."""
     return "directory" if code == UK else f"directory?region={code}"
+
+
+def centres_note(shown: int, hosted: int) -> str:
+    return f"{shown} of {hosted}; every centre, with its capabilities, is on the Centres of excellence page."
+
+
+def facility_list_note(shown: int, facilities: int, code: str) -> str:
+    """Under the list: how much of the area it shows, and where every row is (Markdown)."""
+    return (
+        f"{shown:,} of {facilities:,}, operational first, then by name. "
+        f"[Every one in the Directory]({area_directory_link(code)}), or in the downloads:"
+    )
 
 
 def facility_list(facilities: pd.DataFrame, capability_names: dict[str, str], limit: int | None = None) -> pd.DataFrame:
